@@ -1,0 +1,49 @@
+package dev.copytrade.core.chain;
+
+/**
+ * Executes orders on a venue or chain, and answers what happened to them. Called by the executor
+ * only under the signer's lease, after the record is durable.
+ *
+ * <p>Implementations must bound every wait well under the executor's in-flight TTL (the sweeper
+ * reconciles a record whose lease ran out) and must never put a secret into an exception message.
+ */
+public interface ChainAdapter {
+
+    /** A short name for logs and records ({@code "polymarket"}, {@code "evm:137"}, {@code "simulated"}). */
+    String venue();
+
+    /**
+     * True if this adapter moves real money. The real-trading master switch skips every order for an
+     * adapter that does, until real trading is enabled.
+     */
+    default boolean movesRealMoney() {
+        return true;
+    }
+
+    /**
+     * Prepares an order without sending it: sign, pick a nonce, compute the tx hash. Nothing may leave
+     * the process here. The default prepares nothing (the client order id is the reference).
+     *
+     * @throws RuntimeException if it cannot be prepared; the executor then records FAILED
+     *     ({@code PREPARE_FAILED}), since nothing was sent
+     */
+    default PreparedOrder prepare(OrderRequest request) {
+        return PreparedOrder.of(request);
+    }
+
+    /**
+     * Sends the order and waits (bounded) for its outcome. Must be idempotent by client order id: a
+     * second call for the same id must not execute twice (venues dedup on it; a chain by nonce).
+     *
+     * <p>An exception thrown here is treated like {@link SubmitResult.Unknown}: the order may have
+     * left, so the record stays in flight for the reconciler and is never re-sent automatically.
+     */
+    SubmitResult submit(PreparedOrder order);
+
+    /**
+     * Looks up an order by client order id / venue reference / nonce, for the reconciler. Must answer
+     * {@link LookupResult.NotFound} only when the venue proved it has no such order; when in doubt,
+     * {@link LookupResult.Unknown}.
+     */
+    LookupResult lookup(OrderLookup lookup);
+}

@@ -1,0 +1,562 @@
+package dev.copytrade.core.executor;
+
+import dev.copytrade.core.chain.ChainAdapter;
+import dev.copytrade.core.chain.OrderRequest;
+import dev.copytrade.core.chain.PreparedOrder;
+import dev.copytrade.core.chain.SubmitResult;
+import dev.copytrade.core.executor.CopyResult.Outcome;
+import dev.copytrade.core.guardrail.GuardrailChain;
+import dev.copytrade.core.guardrail.GuardrailContext;
+import dev.copytrade.core.internal.Listeners;
+import dev.copytrade.core.model.CopyOrder;
+import dev.copytrade.core.model.InvalidInputException;
+import dev.copytrade.core.model.LeaderTrade;
+import dev.copytrade.core.mutex.LocalScopedTxMutex;
+import dev.copytrade.core.mutex.MutexInterruptedException;
+import dev.copytrade.core.mutex.MutexTimeoutException;
+import dev.copytrade.core.mutex.ScopedTxMutex;
+import dev.copytrade.core.mutex.TxScope;
+import dev.copytrade.core.policy.Follower;
+import dev.copytrade.core.policy.SizingResult;
+import dev.copytrade.core.policy.VenueRules;
+import dev.copytrade.core.record.CopyTradeRecord;
+import dev.copytrade.core.record.Fill;
+import dev.copytrade.core.record.ReasonCode;
+import dev.copytrade.core.record.RecordDraft;
+import dev.copytrade.core.record.RecordStatus;
+import dev.copytrade.core.record.Transition;
+import dev.copytrade.core.store.CopyTradeStore;
+import dev.copytrade.core.store.PrewriteResult;
+import dev.copytrade.core.store.TransitionResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Carries one leader trade to a recorded outcome for each follower:
+ *
+ * <pre>
+ * size (CopyPolicy) → guardrails → prewrite PENDING (or SKIPPED) → lock the signer scope
+ *   → realtime re-check → prepare → SUBMITTED (refs stored before send) → submit
+ *   → EXECUTED | FAILED | still in flight when the outcome is unknown (never re-sent)
+ * </pre>
+ *
+ * Nothing is sent unless its record is durable; a key that already has a record is returned as a
+ * DUPLICATE and nothing is done. Thread-safe: call it from as many threads as you like. Build with
+ * {@link #builder()}; {@link #close()} stops the fan-out pool it owns.
+ */
+public final class CopyTradeExecutor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CopyTradeExecutor.class);
+    /** MDC keys set while a record is executed. */
+    public static final String MDC_RECORD = "copytrade.record";
+
+    public static final String MDC_SIGNER = "copytrade.signer";
+
+    private final CopyTradeStore store;
+    private final ChainAdapter adapter;
+    private final ScopedTxMutex mutex;
+    private final GuardrailChain guardrails;
+    private final VenueRules venueRules;
+    private final long chainId;
+    private final Clock clock;
+    private final Duration inFlightTtl;
+    private final Duration lockTimeout;
+    private final boolean dryRun;
+    private final boolean movesRealMoney;
+    private final Listeners listeners;
+    private final String instanceId;
+    private final int parallelism;
+    private final ExecutorService pool;
+
+    private CopyTradeExecutor(Builder b) {
+        this.store = b.store;
+        this.adapter = b.adapter;
+        this.mutex = b.mutex != null ? b.mutex : new LocalScopedTxMutex();
+        this.guardrails = b.guardrails;
+        this.venueRules = b.venueRules;
+        this.chainId = b.chainId;
+        this.clock = b.clock;
+        this.inFlightTtl = b.inFlightTtl;
+        this.lockTimeout = b.lockTimeout;
+        this.dryRun = b.dryRun;
+        this.movesRealMoney = b.adapter.movesRealMoney();
+        this.listeners = new Listeners(List.copyOf(b.listeners));
+        this.instanceId = b.instanceId != null ? b.instanceId : defaultInstanceId();
+        this.parallelism = b.parallelism;
+        this.pool = parallelism > 1 ? Executors.newFixedThreadPool(parallelism, daemonThreads(instanceId)) : null;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Copies {@code trade} for one follower. Never throws for an execution problem: the result says
+     * what happened, and {@link Outcome#NOT_RECORDED} (with the error) means nothing was written and
+     * nothing was sent.
+     *
+     * @throws InvalidInputException if {@code trade} or {@code follower} is null
+     */
+    public CopyResult execute(LeaderTrade trade, Follower follower) {
+        InvalidInputException.requireNonNull("trade", trade);
+        InvalidInputException.requireNonNull("follower", follower);
+        Plan plan = plan(trade, follower, clock.instant());
+        PrewriteResult written;
+        try {
+            written = store.prewrite(plan.draft);
+        } catch (RuntimeException e) {
+            return notRecorded(plan, e);
+        }
+        return afterPrewrite(plan, written);
+    }
+
+    /**
+     * Copies {@code trade} for every follower: all records are prewritten in one store call before
+     * any order is sent, then distinct signers run in parallel (at most {@code parallelism} at once)
+     * and each signer's orders run one after another. Results are in the order of {@code followers}.
+     */
+    public List<CopyResult> executeAll(LeaderTrade trade, List<Follower> followers) {
+        InvalidInputException.requireNonNull("trade", trade);
+        InvalidInputException.requireNonNull("followers", followers);
+        int n = followers.size();
+        Instant now = clock.instant();
+        List<Plan> plans = new ArrayList<>(n);
+        List<RecordDraft> drafts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Plan p = plan(trade, InvalidInputException.requireNonNull("followers[" + i + "]", followers.get(i)), now);
+            plans.add(p);
+            drafts.add(p.draft);
+        }
+        CopyResult[] results = new CopyResult[n];
+        List<PrewriteResult> written;
+        try {
+            written = store.prewriteAll(drafts);
+        } catch (RuntimeException e) {
+            for (int i = 0; i < n; i++) {
+                results[i] = notRecorded(plans.get(i), e);
+            }
+            return List.of(results);
+        }
+        Map<TxScope, List<Integer>> bySigner = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            PrewriteResult w = written.get(i);
+            if (w.inserted() && w.record().status() == RecordStatus.PENDING) {
+                bySigner.computeIfAbsent(scopeOf(w.record()), s -> new ArrayList<>()).add(i);
+            } else {
+                results[i] = afterPrewrite(plans.get(i), w);
+            }
+        }
+        if (bySigner.size() <= 1 || pool == null) {
+            for (List<Integer> group : bySigner.values()) {
+                runGroup(group, plans, written, results);
+            }
+        } else {
+            List<CompletableFuture<Void>> running = new ArrayList<>(bySigner.size());
+            for (List<Integer> group : bySigner.values()) {
+                running.add(CompletableFuture.runAsync(() -> runGroup(group, plans, written, results), pool));
+            }
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+        }
+        return List.of(results);
+    }
+
+    private void runGroup(List<Integer> group, List<Plan> plans, List<PrewriteResult> written, CopyResult[] results) {
+        for (int i : group) {
+            results[i] = runInFlight(plans.get(i), written.get(i).record());
+        }
+    }
+
+    private record Plan(LeaderTrade trade, Follower follower, RecordDraft draft, GuardrailContext context) {}
+
+    private Plan plan(LeaderTrade trade, Follower follower, Instant now) {
+        GuardrailContext ctx = new GuardrailContext(now, trade, follower, GuardrailContext.Phase.PRE_TRADE, dryRun,
+                movesRealMoney, venueRules);
+        SizingResult sizing = follower.policy().size(trade, venueRules);
+        if (sizing instanceof SizingResult.Skipped s) {
+            return new Plan(trade, follower, RecordDraft.skipped(trade, follower.id(), follower.wallet(),
+                    follower.signer(), null, s.reason(), s.detail(), dryRun, now), ctx);
+        }
+        SizingResult.Sized sized = (SizingResult.Sized) sizing;
+        GuardrailChain.Verdict verdict = guardrails.evaluate(sized.order(), ctx);
+        if (verdict instanceof GuardrailChain.Verdict.Stop stop) {
+            return new Plan(trade, follower, RecordDraft.skipped(trade, follower.id(), follower.wallet(),
+                    follower.signer(), sized.order(), stop.reason(), merge(sized.detail(), stop.detail()), dryRun,
+                    now), ctx);
+        }
+        GuardrailChain.Verdict.Pass pass = (GuardrailChain.Verdict.Pass) verdict;
+        return new Plan(trade, follower, RecordDraft.pending(trade, follower.id(), follower.wallet(),
+                follower.signer(), pass.order(), merge(sized.detail(), pass.notes()), dryRun, instanceId,
+                now.plus(inFlightTtl), now), ctx);
+    }
+
+    private CopyResult afterPrewrite(Plan plan, PrewriteResult written) {
+        CopyTradeRecord r = written.record();
+        if (!written.inserted()) {
+            log.debug("duplicate signal {} for follower {}: record {} is {}", plan.trade.signalId(),
+                    plan.follower.id(), r.id(), r.status());
+            listeners.onDuplicate(r);
+            return result(Outcome.DUPLICATE, r, null);
+        }
+        if (r.status() == RecordStatus.SKIPPED) {
+            log.debug("skipped record {} ({}) {}", r.id(), r.reason(), r.detail());
+            listeners.onSkipped(r);
+            return result(Outcome.SKIPPED, r, null);
+        }
+        return runInFlight(plan, r);
+    }
+
+    private CopyResult runInFlight(Plan plan, CopyTradeRecord pending) {
+        MDC.put(MDC_RECORD, Long.toString(pending.id()));
+        MDC.put(MDC_SIGNER, pending.signer().value());
+        try {
+            ScopedTxMutex.Lease lease;
+            try {
+                lease = mutex.acquire(scopeOf(pending), lockTimeout);
+            } catch (MutexTimeoutException | MutexInterruptedException e) {
+                log.warn("record {}: signer lock not acquired; failing it, nothing was sent", pending.id(), e);
+                return finish(pending, Transition.failed(pending.id(), RecordStatus.PENDING, clock.instant(),
+                        ReasonCode.SIGNER_LOCK_TIMEOUT, e.getMessage()), null);
+            }
+            try (lease) {
+                return sendUnderLease(plan, pending, lease);
+            }
+        } finally {
+            MDC.remove(MDC_RECORD);
+            MDC.remove(MDC_SIGNER);
+        }
+    }
+
+    private CopyResult sendUnderLease(Plan plan, CopyTradeRecord pending, ScopedTxMutex.Lease lease) {
+        Instant now = clock.instant();
+        CopyOrder order = pending.order();
+        GuardrailChain.Verdict recheck = guardrails.evaluate(order,
+                new GuardrailContext(now, plan.trade, plan.follower, GuardrailContext.Phase.REALTIME, dryRun,
+                        movesRealMoney, venueRules));
+        if (recheck instanceof GuardrailChain.Verdict.Stop stop) {
+            return finish(pending, Transition.skipped(pending.id(), now, stop.reason(), stop.detail()), null);
+        }
+        if (dryRun) {
+            return finish(pending, Transition.skipped(pending.id(), now, ReasonCode.DRY_RUN,
+                    Map.of("wouldSend", order.side() + " " + order.shares() + " @ " + order.limitPrice())), null);
+        }
+        OrderRequest request = new OrderRequest(pending.id(), pending.key(), pending.clientOrderId(), order,
+                pending.wallet(), pending.signer(), chainId, lease.fencingToken());
+        PreparedOrder prepared;
+        try {
+            prepared = adapter.prepare(request);
+        } catch (RuntimeException e) {
+            log.warn("record {}: prepare failed; nothing was sent", pending.id(), e);
+            return finish(pending, Transition.failed(pending.id(), RecordStatus.PENDING, now, ReasonCode.PREPARE_FAILED,
+                    String.valueOf(e)), null);
+        }
+        TransitionResult submitted;
+        try {
+            submitted = store.transition(Transition.submitted(pending.id(), now, prepared.venueRef(), prepared.nonce(),
+                    instanceId, now.plus(inFlightTtl)));
+        } catch (RuntimeException e) {
+            log.warn("record {}: SUBMITTED could not be written; nothing was sent, the sweeper expires it",
+                    pending.id(), e);
+            return result(Outcome.IN_FLIGHT, pending, e);
+        }
+        if (!submitted.applied()) {
+            log.warn("record {}: moved to {} by another actor before send; nothing was sent", pending.id(),
+                    submitted.current() == null ? null : submitted.current().status());
+            return result(Outcome.LOST, submitted.current() == null ? pending : submitted.current(), null);
+        }
+        CopyTradeRecord inFlight = submitted.current();
+        listeners.onSubmitted(inFlight);
+
+        SubmitResult outcome;
+        Throwable cause = null;
+        try {
+            outcome = adapter.submit(prepared);
+            if (outcome == null) {
+                outcome = SubmitResult.unknown("adapter returned null");
+            }
+        } catch (RuntimeException e) {
+            cause = e;
+            outcome = SubmitResult.unknown("adapter threw: " + e);
+        }
+        Instant done = clock.instant();
+        if (outcome instanceof SubmitResult.Confirmed c) {
+            return finish(inFlight, Transition.executed(inFlight.id(), RecordStatus.SUBMITTED, done, c.fill(),
+                    fillDetail(order, c.fill())), null);
+        }
+        if (outcome instanceof SubmitResult.Rejected rej) {
+            return finish(inFlight, Transition.failed(inFlight.id(), RecordStatus.SUBMITTED, done,
+                    ReasonCode.VENUE_REJECTED, rej.reason()), null);
+        }
+        String reason = ((SubmitResult.Unknown) outcome).reason();
+        log.warn("record {}: outcome unknown ({}); left in flight for the reconciler, never re-sent", inFlight.id(),
+                reason);
+        return finish(inFlight, Transition.amend(inFlight.id(), done, null, null, "outcome unknown: " + reason), cause);
+    }
+
+    private static Map<String, String> fillDetail(CopyOrder order, Fill fill) {
+        if (fill.shares().compareTo(order.shares()) >= 0) {
+            return Map.of();
+        }
+        return Map.of("fill.partial", "true", "fill.requestedShares", order.shares().toString());
+    }
+
+    /** Writes the final (or amended) state and tells the listeners; a store failure leaves it to the sweeper. */
+    private CopyResult finish(CopyTradeRecord before, Transition t, Throwable unknownCause) {
+        TransitionResult r;
+        try {
+            r = store.transition(t);
+        } catch (RuntimeException e) {
+            log.warn("record {}: could not write {}; it stays {} for the sweeper to resolve", before.id(), t.to(),
+                    before.status(), e);
+            if (t.to() == RecordStatus.SUBMITTED) {
+                listeners.onOutcomeUnknown(before, unknownCause);
+            }
+            return result(Outcome.IN_FLIGHT, before, e);
+        }
+        if (!r.applied()) {
+            log.warn("record {}: {} lost to another actor; it is now {}", before.id(), t.to(),
+                    r.current() == null ? null : r.current().status());
+            return result(Outcome.LOST, r.current() == null ? before : r.current(), null);
+        }
+        CopyTradeRecord now = r.current();
+        switch (now.status()) {
+            case EXECUTED:
+                log.debug("record {} executed: {}", now.id(), now.fill());
+                listeners.onExecuted(now);
+                return result(Outcome.EXECUTED, now, null);
+            case FAILED:
+                log.info("record {} failed ({}): {}", now.id(), now.reason(), now.lastError());
+                listeners.onFailed(now);
+                return result(Outcome.FAILED, now, null);
+            case SKIPPED:
+                log.debug("record {} skipped under the lock ({})", now.id(), now.reason());
+                listeners.onSkipped(now);
+                return result(Outcome.SKIPPED, now, null);
+            default:
+                listeners.onOutcomeUnknown(now, unknownCause);
+                return result(Outcome.IN_FLIGHT, now, unknownCause);
+        }
+    }
+
+    private CopyResult notRecorded(Plan plan, RuntimeException e) {
+        log.error("prewrite failed for signal {} follower {}; nothing was sent", plan.trade.signalId(),
+                plan.follower.id(), e);
+        listeners.onPrewriteFailed(plan.trade, plan.follower, e);
+        return new CopyResult(plan.follower.id(), Outcome.NOT_RECORDED, null, e);
+    }
+
+    private static CopyResult result(Outcome outcome, CopyTradeRecord r, Throwable error) {
+        return new CopyResult(r.followerId(), outcome, r, error);
+    }
+
+    private TxScope scopeOf(CopyTradeRecord r) {
+        return TxScope.signer(chainId, r.signer());
+    }
+
+    private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        if (b.isEmpty()) {
+            return a;
+        }
+        Map<String, String> m = new HashMap<>(a);
+        m.putAll(b);
+        return m;
+    }
+
+    public CopyTradeStore store() {
+        return store;
+    }
+
+    public ChainAdapter chainAdapter() {
+        return adapter;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    public long chainId() {
+        return chainId;
+    }
+
+    public boolean isDryRun() {
+        return dryRun;
+    }
+
+    /** Stops the fan-out pool (waits up to 10 s for running fan-outs). The store and adapter are the host's. */
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdown();
+            try {
+                if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+                    pool.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                pool.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String defaultInstanceId() {
+        return "copytrade-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static ThreadFactory daemonThreads(String instanceId) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, instanceId + "-fanout-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Configuration with documented defaults; {@link #build()} fails naming the first missing or bad
+     * field. Required: {@link #store}, {@link #chainAdapter}.
+     */
+    public static final class Builder {
+        private CopyTradeStore store;
+        private ChainAdapter adapter;
+        private ScopedTxMutex mutex;
+        private GuardrailChain guardrails = GuardrailChain.empty();
+        private VenueRules venueRules = VenueRules.polymarketMarketOrders();
+        private long chainId = 137;
+        private Clock clock = Clock.systemUTC();
+        private Duration inFlightTtl = Duration.ofMinutes(10);
+        private Duration lockTimeout = Duration.ofSeconds(30);
+        private boolean dryRun;
+        private final List<CopyTradeListener> listeners = new ArrayList<>();
+        private String instanceId;
+        private int parallelism = 8;
+
+        private Builder() {}
+
+        /** Required: where records live. */
+        public Builder store(CopyTradeStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /** Required: the venue or chain. */
+        public Builder chainAdapter(ChainAdapter adapter) {
+            this.adapter = adapter;
+            return this;
+        }
+
+        /**
+         * Default: a {@link LocalScopedTxMutex}, correct within one JVM. Processes sharing a signer need
+         * a cross-process mutex (the JDBI module's).
+         */
+        public Builder mutex(ScopedTxMutex mutex) {
+            this.mutex = mutex;
+            return this;
+        }
+
+        /** Default: none. */
+        public Builder guardrails(GuardrailChain guardrails) {
+            this.guardrails = guardrails;
+            return this;
+        }
+
+        /** Default: {@link VenueRules#polymarketMarketOrders()} ($1 minimum, 0.01-share steps). */
+        public Builder venueRules(VenueRules rules) {
+            this.venueRules = rules;
+            return this;
+        }
+
+        /** Default: 137 (Polygon). Part of every signer's lock scope. */
+        public Builder chainId(long chainId) {
+            this.chainId = chainId;
+            return this;
+        }
+
+        /** Default: {@link Clock#systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Default: 10 minutes. How long an in-flight record is leased before the sweeper may reconcile it. */
+        public Builder inFlightTtl(Duration ttl) {
+            this.inFlightTtl = ttl;
+            return this;
+        }
+
+        /** Default: 30 s. The longest wait for a signer's lock; then the record is FAILED, nothing sent. */
+        public Builder lockTimeout(Duration timeout) {
+            this.lockTimeout = timeout;
+            return this;
+        }
+
+        /** Default: false. When true every path runs and is recorded (SKIPPED, DRY_RUN); nothing is sent. */
+        public Builder dryRun(boolean dryRun) {
+            this.dryRun = dryRun;
+            return this;
+        }
+
+        public Builder listener(CopyTradeListener listener) {
+            this.listeners.add(InvalidInputException.requireNonNull("listener", listener));
+            return this;
+        }
+
+        /** Default: "copytrade-&lt;pid&gt;-&lt;random&gt;". The lease owner written on in-flight records. */
+        public Builder instanceId(String instanceId) {
+            this.instanceId = instanceId;
+            return this;
+        }
+
+        /** Default: 8. How many signers {@link #executeAll} drives at once; 1 runs everything on the caller. */
+        public Builder parallelism(int parallelism) {
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        public CopyTradeExecutor build() {
+            InvalidInputException.requireNonNull("store", store);
+            InvalidInputException.requireNonNull("chainAdapter", adapter);
+            InvalidInputException.requireNonNull("guardrails", guardrails);
+            InvalidInputException.requireNonNull("venueRules", venueRules);
+            InvalidInputException.requireNonNull("clock", clock);
+            InvalidInputException.requireNonNull("inFlightTtl", inFlightTtl);
+            InvalidInputException.requireNonNull("lockTimeout", lockTimeout);
+            if (chainId <= 0) {
+                throw new InvalidInputException("chainId", chainId, "must be positive");
+            }
+            if (inFlightTtl.isNegative() || inFlightTtl.isZero()) {
+                throw new InvalidInputException("inFlightTtl", inFlightTtl, "must be positive");
+            }
+            if (lockTimeout.isNegative()) {
+                throw new InvalidInputException("lockTimeout", lockTimeout, "must not be negative");
+            }
+            if (lockTimeout.compareTo(inFlightTtl) >= 0) {
+                throw new InvalidInputException("lockTimeout", lockTimeout,
+                        "must be shorter than inFlightTtl " + inFlightTtl + " (a waiting record must not go stale)");
+            }
+            if (parallelism < 1 || parallelism > 1024) {
+                throw new InvalidInputException("parallelism", parallelism, "must be in 1..1024");
+            }
+            if (instanceId != null && (instanceId.isBlank() || instanceId.length() > 100)) {
+                throw new InvalidInputException("instanceId", instanceId, "must be 1..100 characters");
+            }
+            return new CopyTradeExecutor(this);
+        }
+    }
+}

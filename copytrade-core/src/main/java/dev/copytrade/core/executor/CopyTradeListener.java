@@ -1,0 +1,37 @@
+package dev.copytrade.core.executor;
+
+import dev.copytrade.core.model.LeaderTrade;
+import dev.copytrade.core.policy.Follower;
+import dev.copytrade.core.record.CopyTradeRecord;
+
+/**
+ * Hooks for metrics and notifications; every method has an empty default, so implement only what
+ * you need. Called on the executing thread after the store write; an exception thrown here is logged
+ * and swallowed, never allowed to change an outcome. Keep implementations fast.
+ */
+public interface CopyTradeListener {
+
+    /** A SKIPPED record was written (pre-trade, under the lock, or a dry run). */
+    default void onSkipped(CopyTradeRecord record) {}
+
+    /** The key already had a record; nothing was done. */
+    default void onDuplicate(CopyTradeRecord existing) {}
+
+    /** The record is SUBMITTED and the order is about to leave. */
+    default void onSubmitted(CopyTradeRecord record) {}
+
+    /** The venue filled the order (compare {@code record.fill()} with the order for partial fills). */
+    default void onExecuted(CopyTradeRecord record) {}
+
+    /** The order failed without executing (rejected, lock timeout, prepare failed). */
+    default void onFailed(CopyTradeRecord record) {}
+
+    /**
+     * The order may have left but its outcome is unknown; the record stays in flight for the
+     * reconciler and is never re-sent. {@code cause} is the adapter's exception, or null.
+     */
+    default void onOutcomeUnknown(CopyTradeRecord record, Throwable cause) {}
+
+    /** The prewrite failed: no record, and nothing was sent. */
+    default void onPrewriteFailed(LeaderTrade trade, Follower follower, Exception error) {}
+}

@@ -1,0 +1,118 @@
+package dev.copytrade.core.model;
+
+import java.math.RoundingMode;
+import java.time.Instant;
+
+/**
+ * One trade by a leader, as normalised by the host's feed adapter. Validated on construction: a
+ * trade that exists is well formed.
+ *
+ * @param signalId the normalised identity (see {@link SignalId})
+ * @param leader the leader's wallet
+ * @param market the market and outcome token traded
+ * @param side BUY or SELL of the outcome token
+ * @param price the fill price, strictly between 0 and 1
+ * @param size shares filled, positive
+ * @param timestamp when the leader's trade happened
+ */
+public record LeaderTrade(SignalId signalId, Address leader, Market market, Side side, Price price, Shares size,
+        Instant timestamp) {
+
+    public LeaderTrade {
+        InvalidInputException.requireNonNull("trade.signalId", signalId);
+        InvalidInputException.requireNonNull("trade.leader", leader);
+        InvalidInputException.requireNonNull("trade.market", market);
+        InvalidInputException.requireNonNull("trade.side", side);
+        InvalidInputException.requireNonNull("trade.price", price);
+        InvalidInputException.requireNonNull("trade.size", size);
+        InvalidInputException.requireNonNull("trade.timestamp", timestamp);
+        if (size.isZero()) {
+            throw new InvalidInputException("trade.size", size, "must be positive");
+        }
+    }
+
+    /** Price × size, rounded to the nearest micro-USDC. */
+    public Usdc notional() {
+        return price.notionalOf(size, RoundingMode.HALF_UP);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds from raw text, naming the field of any bad value ({@code trade.price}, {@code trade.size}, ...). */
+    public static final class Builder {
+        private SignalId signalId;
+        private String leader;
+        private String conditionId;
+        private String tokenId;
+        private String slug;
+        private String side;
+        private String price;
+        private String size;
+        private Instant timestamp;
+
+        private Builder() {}
+
+        public Builder signalId(SignalId signalId) {
+            this.signalId = signalId;
+            return this;
+        }
+
+        public Builder leader(String leader) {
+            this.leader = leader;
+            return this;
+        }
+
+        public Builder market(String conditionId, String tokenId, String slug) {
+            this.conditionId = conditionId;
+            this.tokenId = tokenId;
+            this.slug = slug;
+            return this;
+        }
+
+        public Builder side(String side) {
+            this.side = side;
+            return this;
+        }
+
+        public Builder side(Side side) {
+            this.side = side == null ? null : side.name();
+            return this;
+        }
+
+        public Builder price(String price) {
+            this.price = price;
+            return this;
+        }
+
+        public Builder size(String size) {
+            this.size = size;
+            return this;
+        }
+
+        public Builder timestamp(Instant timestamp) {
+            this.timestamp = timestamp;
+            return this;
+        }
+
+        public LeaderTrade build() {
+            Address leaderAddress = Address.parse("trade.leader", InvalidInputException.requireNonNull("trade.leader", leader));
+            Market m;
+            try {
+                m = new Market(conditionId, tokenId, slug);
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("trade." + e.field(), e.value(), stripField(e));
+            }
+            return new LeaderTrade(signalId, leaderAddress, m, Side.parse("trade.side", side),
+                    Price.parse("trade.price", price), Shares.parse("trade.size", size), timestamp);
+        }
+
+        private static String stripField(InvalidInputException e) {
+            String msg = e.getMessage();
+            int colon = msg.indexOf(": ");
+            int was = msg.lastIndexOf(" (was ");
+            return msg.substring(colon + 2, was > colon ? was : msg.length());
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.copytrade.core.mutex;
+
+import dev.copytrade.core.model.Address;
+import dev.copytrade.core.model.InvalidInputException;
+
+/**
+ * What a {@link ScopedTxMutex} serialises. For nonces: (chain id, signer address), built with
+ * {@link #signer}. Anything else a host needs one-at-a-time (a proxy wallet's fund moves, say): any
+ * string of up to 200 printable characters via {@link #of}.
+ */
+public record TxScope(String value) {
+    public TxScope {
+        InvalidInputException.requireNonNull("scope", value);
+        if (value.isBlank() || value.length() > 200 || value.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInputException("scope", value, "must be 1..200 printable characters");
+        }
+    }
+
+    public static TxScope signer(long chainId, Address signer) {
+        if (chainId <= 0) {
+            throw new InvalidInputException("chainId", chainId, "must be positive");
+        }
+        InvalidInputException.requireNonNull("signer", signer);
+        return new TxScope("signer:" + chainId + ":" + signer.value());
+    }
+
+    public static TxScope of(String value) {
+        return new TxScope(value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

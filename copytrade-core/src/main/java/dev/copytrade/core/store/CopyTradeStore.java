@@ -1,0 +1,95 @@
+package dev.copytrade.core.store;
+
+import dev.copytrade.core.model.IdempotencyKey;
+import dev.copytrade.core.record.CopyTradeRecord;
+import dev.copytrade.core.record.RecordDraft;
+import dev.copytrade.core.record.RecordStatus;
+import dev.copytrade.core.record.Transition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Durable storage of copy-trade records: the guarantees of the library live here.
+ *
+ * <p>Every implementation passes {@code CopyTradeStoreContract} from core's test-jar. Methods throw
+ * {@link StoreException} when the backing store cannot do the work; they never report success for a
+ * write that is not durable. Implementations are thread-safe.
+ */
+public interface CopyTradeStore {
+
+    /**
+     * Inserts the draft unless a record with its idempotency key exists.
+     *
+     * <p>Atomic and idempotent per key: of any number of concurrent calls with the same key (in any
+     * number of processes sharing the store) exactly one returns {@code inserted = true}; all others
+     * return the same record with {@code inserted = false}. When this returns, the record is durable.
+     *
+     * @throws StoreException if the record cannot be written; then nothing may be sent for it
+     */
+    PrewriteResult prewrite(RecordDraft draft);
+
+    /**
+     * {@link #prewrite} for many drafts in as few round trips as the store allows, with the same
+     * per-record semantics; results are in input order. Two drafts with one key in the same batch: the
+     * first inserts, the second gets {@code inserted = false}.
+     *
+     * <p>On {@link StoreException} some drafts may have been written; none was reported inserted, so
+     * none was sent, and the sweeper expires what is left PENDING. The default loops over {@code prewrite}.
+     */
+    default List<PrewriteResult> prewriteAll(List<RecordDraft> drafts) {
+        List<PrewriteResult> out = new ArrayList<>(drafts.size());
+        for (RecordDraft d : drafts) {
+            out.add(prewrite(d));
+        }
+        return out;
+    }
+
+    /**
+     * Compare-and-set: applies {@code t} only if the record {@code t.id()} is in {@code t.from()}.
+     * Atomic; of two racing transitions from the same state exactly one is applied. Applying sets the
+     * status, {@code updatedAt = t.at()}, increments the version, merges detail, overwrites the
+     * non-null fields of {@code t}, and clears the lease when the new state is not in flight.
+     *
+     * @return whether it was applied, and the record as it now is
+     * @throws StoreException if the store cannot answer; the transition may or may not have been applied
+     */
+    TransitionResult transition(Transition t);
+
+    /** {@link #transition} for many records, same per-record semantics, results in input order. */
+    default List<TransitionResult> transitionAll(List<Transition> transitions) {
+        List<TransitionResult> out = new ArrayList<>(transitions.size());
+        for (Transition t : transitions) {
+            out.add(transition(t));
+        }
+        return out;
+    }
+
+    /**
+     * Extends the lease of an in-flight record to {@code until}, only if it is still in {@code expected}
+     * and still leased by {@code owner}. Atomic.
+     *
+     * @return false if the record moved on or another owner holds it (the caller must then stop)
+     */
+    boolean renewLease(long id, RecordStatus expected, String owner, Instant until);
+
+    /**
+     * Claims up to {@code limit} in-flight records (PENDING, SUBMITTED) whose lease ended at or before
+     * {@code now}, oldest lease first, leasing each to {@code owner} until {@code leaseUntil}. Atomic per
+     * record: concurrent callers never receive the same record while the new lease holds. Records with
+     * a live lease are never returned. Cost grows with the number of stale records, not the table.
+     */
+    List<CopyTradeRecord> claimStale(Instant now, int limit, String owner, Instant leaseUntil);
+
+    Optional<CopyTradeRecord> findById(long id);
+
+    Optional<CopyTradeRecord> findByKey(IdempotencyKey key);
+
+    /** Up to {@code limit} records in {@code status}, by ascending id. */
+    List<CopyTradeRecord> findByStatus(RecordStatus status, int limit);
+
+    /** How many records are in each state (every state present, zero included). */
+    Map<RecordStatus, Long> countByStatus();
+}
