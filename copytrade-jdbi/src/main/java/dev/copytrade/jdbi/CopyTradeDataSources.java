@@ -1,0 +1,52 @@
+package dev.copytrade.jdbi;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.copytrade.core.model.InvalidInputException;
+
+/**
+ * A HikariCP pool with settings that suit copytrade: auto-commit (every store call is its own
+ * commit), short connection timeout (a database that is down fails the prewrite fast, and nothing
+ * is sent), bounded size. Hosts that own a pool pass their {@code DataSource} to the store instead.
+ */
+public final class CopyTradeDataSources {
+    private CopyTradeDataSources() {}
+
+    /**
+     * @param jdbcUrl e.g. {@code jdbc:postgresql://localhost:5432/bot}; the password is never logged
+     * @param maxPoolSize connections; about the number of signers executed in parallel plus two
+     */
+    public static HikariDataSource pool(String jdbcUrl, String user, String password, int maxPoolSize) {
+        InvalidInputException.requireNonNull("jdbcUrl", jdbcUrl);
+        if (!jdbcUrl.startsWith("jdbc:")) {
+            throw new InvalidInputException("jdbcUrl", jdbcUrl.replaceAll("password=[^&;]*", "password=***"),
+                    "must start with jdbc:");
+        }
+        if (maxPoolSize < 1 || maxPoolSize > 500) {
+            throw new InvalidInputException("maxPoolSize", maxPoolSize, "must be in 1..500");
+        }
+        HikariConfig c = new HikariConfig();
+        c.setJdbcUrl(jdbcUrl);
+        if (user != null) {
+            c.setUsername(user);
+        }
+        if (password != null) {
+            c.setPassword(password);
+        }
+        c.setPoolName("copytrade");
+        c.setMaximumPoolSize(maxPoolSize);
+        c.setMinimumIdle(Math.min(2, maxPoolSize));
+        c.setAutoCommit(true);
+        c.setConnectionTimeout(5_000);
+        c.setValidationTimeout(2_000);
+        c.setMaxLifetime(30 * 60_000L);
+        c.setIdleTimeout(10 * 60_000L);
+        // fail at start-up with a clear error when the database is unreachable, rather than at the first trade
+        c.setInitializationFailTimeout(5_000);
+        return new HikariDataSource(c);
+    }
+
+    public static HikariDataSource pool(String jdbcUrl, String user, String password) {
+        return pool(jdbcUrl, user, password, 10);
+    }
+}

@@ -1,0 +1,438 @@
+package dev.copytrade.jdbi;
+
+import dev.copytrade.core.model.IdempotencyKey;
+import dev.copytrade.core.model.InvalidInputException;
+import dev.copytrade.core.record.CopyTradeRecord;
+import dev.copytrade.core.record.RecordDraft;
+import dev.copytrade.core.record.RecordStatus;
+import dev.copytrade.core.record.Transition;
+import dev.copytrade.core.store.CopyTradeStore;
+import dev.copytrade.core.store.PrewriteResult;
+import dev.copytrade.core.store.StoreException;
+import dev.copytrade.core.store.TransitionResult;
+import dev.copytrade.jdbi.internal.FlatJson;
+import dev.copytrade.jdbi.internal.RecordRows;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+/**
+ * {@link CopyTradeStore} on JDBI 3: PostgreSQL (the target) or H2 (a light extra dialect).
+ *
+ * <p>PostgreSQL: prewrite is one {@code INSERT … ON CONFLICT DO NOTHING RETURNING *} with a fallback
+ * read for the conflict; a batch prewrite is one multi-row insert per 500 drafts in one transaction;
+ * transitions are one {@code UPDATE … WHERE id = ? AND status = ? RETURNING *}; the stale claim is one
+ * {@code UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)} served by a partial index over
+ * in-flight rows, so any number of processes can sweep at once and the cost follows the stale rows.
+ * Every statement commits before the method returns. Database errors become {@link StoreException}.
+ */
+public final class JdbiCopyTradeStore implements CopyTradeStore {
+    private static final int BATCH_ROWS = 500;
+    private static final String IN_FLIGHT = "('PENDING', 'SUBMITTED')";
+
+    private final Jdbi jdbi;
+    private final Dialect dialect;
+    private final String table;
+    private final String insertOne;
+
+    private JdbiCopyTradeStore(Jdbi jdbi, Dialect dialect, TableNames names) {
+        this.jdbi = jdbi;
+        this.dialect = dialect;
+        this.table = names.recordTable();
+        this.insertOne = "INSERT INTO " + table + " (" + String.join(", ", RecordRows.INSERT_COLUMNS) + ") VALUES "
+                + RecordRows.valuesRow("", detailParam());
+    }
+
+    /** A store over {@code dataSource}; the dialect is detected unless set. */
+    public static Builder builder(DataSource dataSource) {
+        InvalidInputException.requireNonNull("dataSource", dataSource);
+        return new Builder(dataSource);
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    private String detailParam() {
+        return dialect == Dialect.POSTGRESQL ? "CAST(? AS jsonb)" : "?";
+    }
+
+    private <T> T call(String what, Function<Handle, T> work) {
+        try {
+            return jdbi.withHandle(work::apply);
+        } catch (JdbiException e) {
+            throw new StoreException(what + " failed: " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+
+    @Override
+    public PrewriteResult prewrite(RecordDraft draft) {
+        InvalidInputException.requireNonNull("draft", draft);
+        return call("prewrite", h -> {
+            if (dialect == Dialect.POSTGRESQL) {
+                var insert = h.createQuery(insertOne + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING *");
+                RecordRows.bindDraft(insert, draft, "");
+                Optional<CopyTradeRecord> created = insert.map(RecordRows.MAPPER).findOne();
+                if (created.isPresent()) {
+                    return new PrewriteResult(created.get(), true);
+                }
+                return new PrewriteResult(existing(h, draft.key()), false);
+            }
+            boolean inserted;
+            try {
+                var insert = h.createUpdate(insertOne);
+                RecordRows.bindDraft(insert, draft, "");
+                insert.execute();
+                inserted = true;
+            } catch (JdbiException e) {
+                if (!isUniqueViolation(e)) {
+                    throw e;
+                }
+                inserted = false;
+            }
+            return new PrewriteResult(existing(h, draft.key()), inserted);
+        });
+    }
+
+    private CopyTradeRecord existing(Handle h, IdempotencyKey key) {
+        return selectByKey(h, key).orElseThrow(() -> new StoreException(
+                "prewrite conflicted on key " + key + " but no record with that key could be read"));
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public List<PrewriteResult> prewriteAll(List<RecordDraft> drafts) {
+        InvalidInputException.requireNonNull("drafts", drafts);
+        if (dialect != Dialect.POSTGRESQL || drafts.size() <= 1) {
+            return CopyTradeStore.super.prewriteAll(drafts);
+        }
+        try {
+            return jdbi.inTransaction(h -> {
+                Map<String, CopyTradeRecord> created = new HashMap<>();
+                for (int from = 0; from < drafts.size(); from += BATCH_ROWS) {
+                    List<RecordDraft> chunk = drafts.subList(from, Math.min(drafts.size(), from + BATCH_ROWS));
+                    StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (")
+                            .append(String.join(", ", RecordRows.INSERT_COLUMNS)).append(") VALUES ");
+                    for (int i = 0; i < chunk.size(); i++) {
+                        sql.append(i == 0 ? "" : ", ").append(RecordRows.valuesRow("_" + i, detailParam()));
+                    }
+                    sql.append(" ON CONFLICT (idempotency_key) DO NOTHING RETURNING *");
+                    var insert = h.createQuery(sql.toString());
+                    for (int i = 0; i < chunk.size(); i++) {
+                        RecordRows.bindDraft(insert, chunk.get(i), "_" + i);
+                    }
+                    for (CopyTradeRecord r : insert.map(RecordRows.MAPPER).list()) {
+                        created.put(r.key().value(), r);
+                    }
+                }
+                Set<String> missing = new HashSet<>();
+                for (RecordDraft d : drafts) {
+                    if (!created.containsKey(d.key().value())) {
+                        missing.add(d.key().value());
+                    }
+                }
+                Map<String, CopyTradeRecord> found = new HashMap<>();
+                if (!missing.isEmpty()) {
+                    h.createQuery("SELECT * FROM " + table + " WHERE idempotency_key IN (<keys>)")
+                            .bindList("keys", new ArrayList<>(missing))
+                            .map(RecordRows.MAPPER)
+                            .forEach(r -> found.put(r.key().value(), r));
+                }
+                List<PrewriteResult> out = new ArrayList<>(drafts.size());
+                for (RecordDraft d : drafts) {
+                    String k = d.key().value();
+                    CopyTradeRecord mine = created.remove(k);
+                    if (mine != null) {
+                        found.put(k, mine);
+                        out.add(new PrewriteResult(mine, true));
+                    } else {
+                        CopyTradeRecord r = found.get(k);
+                        if (r == null) {
+                            throw new StoreException("prewrite conflicted on key " + k + " but no record could be read");
+                        }
+                        out.add(new PrewriteResult(r, false));
+                    }
+                }
+                return out;
+            });
+        } catch (JdbiException e) {
+            throw new StoreException("batch prewrite failed: " + rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public TransitionResult transition(Transition t) {
+        InvalidInputException.requireNonNull("transition", t);
+        if (dialect == Dialect.POSTGRESQL) {
+            return call("transition", h -> {
+                var update = h.createQuery(updateSql(t, "detail || CAST(:detail AS jsonb)") + " RETURNING *");
+                bindTransition(update, t, FlatJson.write(t.detail()));
+                Optional<CopyTradeRecord> won = update.map(RecordRows.MAPPER).findOne();
+                if (won.isPresent()) {
+                    return new TransitionResult(t, true, won.get());
+                }
+                return new TransitionResult(t, false, selectById(h, t.id()).orElse(null));
+            });
+        }
+        try {
+            return jdbi.inTransaction(h -> {
+                String detail = null;
+                if (!t.detail().isEmpty()) {
+                    // H2 cannot merge JSON in SQL: lock the row, merge here, write back under the same CAS
+                    Optional<String> current = h.createQuery("SELECT detail FROM " + table + " WHERE id = :id FOR UPDATE")
+                            .bind("id", t.id()).mapTo(String.class).findOne();
+                    Map<String, String> merged = new LinkedHashMap<>(FlatJson.read(current.orElse("{}")));
+                    merged.putAll(t.detail());
+                    detail = FlatJson.write(merged);
+                }
+                var update = h.createUpdate(updateSql(t, ":detail"));
+                bindTransition(update, t, detail);
+                boolean applied = update.execute() == 1;
+                return new TransitionResult(t, applied, selectById(h, t.id()).orElse(null));
+            });
+        } catch (JdbiException e) {
+            throw new StoreException("transition failed: " + rootMessage(e), e);
+        }
+    }
+
+    private String updateSql(Transition t, String detailExpr) {
+        StringBuilder set = new StringBuilder("UPDATE ").append(table)
+                .append(" SET status = :to, updated_at = :at, version = version + 1");
+        if (t.reason() != null) {
+            set.append(", reason = :reason");
+        }
+        if (!t.detail().isEmpty()) {
+            set.append(", detail = ").append(detailExpr);
+        }
+        if (t.venueRef() != null) {
+            set.append(", venue_ref = :venueRef");
+        }
+        if (t.nonce() != null) {
+            set.append(", nonce = :nonce");
+        }
+        if (t.fill() != null) {
+            set.append(", fill_shares = :fillShares, fill_notional = :fillNotional, fill_ref = :fillRef");
+        }
+        if (t.lastError() != null) {
+            set.append(", last_error = :lastError");
+        }
+        if (!t.to().isInFlight()) {
+            set.append(", lease_owner = NULL, lease_until = NULL");
+        } else {
+            if (t.leaseOwner() != null) {
+                set.append(", lease_owner = :leaseOwner");
+            }
+            if (t.leaseUntil() != null) {
+                set.append(", lease_until = :leaseUntil");
+            }
+        }
+        return set.append(" WHERE id = :id AND status = :from").toString();
+    }
+
+    private static void bindTransition(SqlStatement<?> stmt, Transition t, String detail) {
+        stmt.bind("id", t.id()).bind("from", t.from().name()).bind("to", t.to().name())
+                .bind("at", RecordRows.timestamp(t.at()));
+        if (t.reason() != null) {
+            stmt.bind("reason", t.reason().name());
+        }
+        if (!t.detail().isEmpty()) {
+            stmt.bind("detail", detail);
+        }
+        if (t.venueRef() != null) {
+            stmt.bind("venueRef", t.venueRef());
+        }
+        if (t.nonce() != null) {
+            stmt.bind("nonce", t.nonce().longValue());
+        }
+        if (t.fill() != null) {
+            stmt.bind("fillShares", t.fill().shares().micros()).bind("fillNotional", t.fill().notional().micros())
+                    .bind("fillRef", t.fill().venueRef());
+        }
+        if (t.lastError() != null) {
+            stmt.bind("lastError", t.lastError());
+        }
+        if (t.to().isInFlight()) {
+            if (t.leaseOwner() != null) {
+                stmt.bind("leaseOwner", t.leaseOwner());
+            }
+            if (t.leaseUntil() != null) {
+                stmt.bind("leaseUntil", RecordRows.timestamp(t.leaseUntil()));
+            }
+        }
+    }
+
+    @Override
+    public boolean renewLease(long id, RecordStatus expected, String owner, Instant until) {
+        InvalidInputException.requireNonNull("expected", expected);
+        InvalidInputException.requireNonNull("owner", owner);
+        InvalidInputException.requireNonNull("until", until);
+        if (!expected.isInFlight()) {
+            return false;
+        }
+        return call("renewLease", h -> h.createUpdate("UPDATE " + table
+                        + " SET lease_until = :until WHERE id = :id AND status = :status AND lease_owner = :owner")
+                .bind("until", RecordRows.timestamp(until)).bind("id", id).bind("status", expected.name())
+                .bind("owner", owner).execute() == 1);
+    }
+
+    @Override
+    public List<CopyTradeRecord> claimStale(Instant now, int limit, String owner, Instant leaseUntil) {
+        InvalidInputException.requireNonNull("now", now);
+        InvalidInputException.requireNonNull("owner", owner);
+        InvalidInputException.requireNonNull("leaseUntil", leaseUntil);
+        if (limit <= 0) {
+            return List.of();
+        }
+        if (dialect == Dialect.POSTGRESQL) {
+            return call("claimStale", h -> {
+                // the CTE locks the oldest stale rows, skipping rows another sweeper holds; RETURNING has no
+                // order, so the old deadline comes back too and sorts the result oldest first
+                List<Map.Entry<Instant, CopyTradeRecord>> rows = h.createQuery("WITH stale AS (SELECT id, lease_until"
+                                + " AS old_lease FROM " + table + " WHERE status IN " + IN_FLIGHT
+                                + " AND lease_until <= :now ORDER BY lease_until, id LIMIT :limit FOR UPDATE SKIP LOCKED)"
+                                + " UPDATE " + table + " t SET lease_owner = :owner, lease_until = :until FROM stale"
+                                + " WHERE t.id = stale.id RETURNING t.*, stale.old_lease")
+                        .bind("owner", owner).bind("until", RecordRows.timestamp(leaseUntil))
+                        .bind("now", RecordRows.timestamp(now)).bind("limit", limit)
+                        .map((rs, ctx) -> Map.entry(rs.getObject("old_lease", java.time.OffsetDateTime.class).toInstant(),
+                                RecordRows.MAPPER.map(rs, ctx)))
+                        .list();
+                List<Map.Entry<Instant, CopyTradeRecord>> sorted = new ArrayList<>(rows);
+                sorted.sort(Map.Entry.<Instant, CopyTradeRecord>comparingByKey()
+                        .thenComparingLong(e -> e.getValue().id()));
+                List<CopyTradeRecord> claimed = new ArrayList<>(sorted.size());
+                sorted.forEach(e -> claimed.add(e.getValue()));
+                return claimed;
+            });
+        }
+        return call("claimStale", h -> {
+            List<Long> candidates = h.createQuery("SELECT id FROM " + table + " WHERE status IN " + IN_FLIGHT
+                            + " AND lease_until <= :now ORDER BY lease_until, id LIMIT :limit")
+                    .bind("now", RecordRows.timestamp(now)).bind("limit", limit).mapTo(Long.class).list();
+            List<CopyTradeRecord> claimed = new ArrayList<>(candidates.size());
+            for (long id : candidates) {
+                int won = h.createUpdate("UPDATE " + table + " SET lease_owner = :owner, lease_until = :until"
+                                + " WHERE id = :id AND status IN " + IN_FLIGHT + " AND lease_until <= :now")
+                        .bind("owner", owner).bind("until", RecordRows.timestamp(leaseUntil)).bind("id", id)
+                        .bind("now", RecordRows.timestamp(now)).execute();
+                if (won == 1) {
+                    selectById(h, id).ifPresent(claimed::add);
+                }
+            }
+            return claimed;
+        });
+    }
+
+    @Override
+    public Optional<CopyTradeRecord> findById(long id) {
+        return call("findById", h -> selectById(h, id));
+    }
+
+    @Override
+    public Optional<CopyTradeRecord> findByKey(IdempotencyKey key) {
+        InvalidInputException.requireNonNull("key", key);
+        return call("findByKey", h -> selectByKey(h, key));
+    }
+
+    @Override
+    public List<CopyTradeRecord> findByStatus(RecordStatus status, int limit) {
+        InvalidInputException.requireNonNull("status", status);
+        if (limit <= 0) {
+            return List.of();
+        }
+        return call("findByStatus", h -> h.createQuery("SELECT * FROM " + table
+                        + " WHERE status = :status ORDER BY id LIMIT :limit")
+                .bind("status", status.name()).bind("limit", limit).map(RecordRows.MAPPER).list());
+    }
+
+    @Override
+    public Map<RecordStatus, Long> countByStatus() {
+        return call("countByStatus", h -> {
+            Map<RecordStatus, Long> counts = new EnumMap<>(RecordStatus.class);
+            for (RecordStatus s : RecordStatus.values()) {
+                counts.put(s, 0L);
+            }
+            h.createQuery("SELECT status, COUNT(*) AS n FROM " + table + " GROUP BY status")
+                    .map((rs, ctx) -> Map.entry(RecordStatus.valueOf(rs.getString("status")), rs.getLong("n")))
+                    .forEach(e -> counts.put(e.getKey(), e.getValue()));
+            return counts;
+        });
+    }
+
+    private Optional<CopyTradeRecord> selectById(Handle h, long id) {
+        return h.createQuery("SELECT * FROM " + table + " WHERE id = :id").bind("id", id)
+                .map(RecordRows.MAPPER).findOne();
+    }
+
+    private Optional<CopyTradeRecord> selectByKey(Handle h, IdempotencyKey key) {
+        return h.createQuery("SELECT * FROM " + table + " WHERE idempotency_key = :key").bind("key", key.value())
+                .map(RecordRows.MAPPER).findOne();
+    }
+
+    /** Defaults: dialect detected from the database, tables {@link TableNames#defaults()}, no migration. */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private Dialect dialect;
+        private TableNames names = TableNames.defaults();
+        private boolean migrate;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        public Builder dialect(Dialect dialect) {
+            this.dialect = InvalidInputException.requireNonNull("dialect", dialect);
+            return this;
+        }
+
+        public Builder tableNames(TableNames names) {
+            this.names = InvalidInputException.requireNonNull("tableNames", names);
+            return this;
+        }
+
+        /** Run the built-in migrator at build (safe with several processes starting at once on PostgreSQL). */
+        public Builder migrate(boolean migrate) {
+            this.migrate = migrate;
+            return this;
+        }
+
+        public JdbiCopyTradeStore build() {
+            Dialect d = dialect != null ? dialect : Dialect.detect(dataSource);
+            Jdbi jdbi = Jdbi.create(dataSource);
+            if (migrate) {
+                CopyTradeSchema.migrate(jdbi, d, names);
+            }
+            return new JdbiCopyTradeStore(jdbi, d, names);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.copytrade.jdbi;
+
+import dev.copytrade.core.model.InvalidInputException;
+import java.util.regex.Pattern;
+
+/**
+ * Where copytrade's tables live: an optional schema and a name prefix (default {@code copytrade_}),
+ * so several bots or environments can share one database.
+ *
+ * @param schema the schema, or {@code null} for the connection's default
+ * @param prefix prepended to every table name
+ */
+public record TableNames(String schema, String prefix) {
+    private static final Pattern IDENT = Pattern.compile("[a-z_][a-z0-9_]{0,30}");
+    private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,30}|");
+
+    public TableNames {
+        if (schema != null && !IDENT.matcher(schema).matches()) {
+            throw new InvalidInputException("schema", schema, "must match [a-z_][a-z0-9_]{0,30}");
+        }
+        InvalidInputException.requireNonNull("tablePrefix", prefix);
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw new InvalidInputException("tablePrefix", prefix, "must match [a-z_][a-z0-9_]{0,30} or be empty");
+        }
+    }
+
+    public static TableNames defaults() {
+        return new TableNames(null, "copytrade_");
+    }
+
+    /** The unqualified record table name (also the stem of its index and constraint names). */
+    public String recordName() {
+        return prefix + "record";
+    }
+
+    /** The record table as used in SQL, schema-qualified when a schema is set. */
+    public String recordTable() {
+        return qualify(recordName());
+    }
+
+    /** The built-in migrator's bookkeeping table. */
+    public String versionTable() {
+        return qualify(prefix + "schema_version");
+    }
+
+    private String qualify(String name) {
+        return schema == null ? name : schema + "." + name;
+    }
+}
