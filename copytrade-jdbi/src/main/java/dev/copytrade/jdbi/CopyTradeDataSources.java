@@ -3,6 +3,7 @@ package dev.copytrade.jdbi;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.copytrade.core.model.InvalidInputException;
+import dev.copytrade.core.store.StoreException;
 
 /**
  * A HikariCP pool with settings that suit copytrade: auto-commit (every store call is its own
@@ -19,7 +20,7 @@ public final class CopyTradeDataSources {
     public static HikariDataSource pool(String jdbcUrl, String user, String password, int maxPoolSize) {
         InvalidInputException.requireNonNull("jdbcUrl", jdbcUrl);
         if (!jdbcUrl.startsWith("jdbc:")) {
-            throw new InvalidInputException("jdbcUrl", jdbcUrl.replaceAll("password=[^&;]*", "password=***"),
+            throw new InvalidInputException("jdbcUrl", redact(jdbcUrl),
                     "must start with jdbc:");
         }
         if (maxPoolSize < 1 || maxPoolSize > 500) {
@@ -43,7 +44,20 @@ public final class CopyTradeDataSources {
         c.setIdleTimeout(10 * 60_000L);
         // fail at start-up with a clear error when the database is unreachable, rather than at the first trade
         c.setInitializationFailTimeout(5_000);
-        return new HikariDataSource(c);
+        try {
+            return new HikariDataSource(c);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new StoreException("cannot connect to the copytrade database at " + redact(jdbcUrl) + ": "
+                    + root.getMessage(), e);
+        }
+    }
+
+    private static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)password=[^&;]*", "password=***");
     }
 
     public static HikariDataSource pool(String jdbcUrl, String user, String password) {

@@ -32,6 +32,12 @@ public interface CopyTradeListener {
      */
     default void onOutcomeUnknown(CopyTradeRecord record, Throwable cause) {}
 
+    /** The sweeper expired a stale record: never submitted, or proven unknown to the venue. */
+    default void onExpired(CopyTradeRecord record) {}
+
+    /** The reconciler could not learn the outcome from the venue; the record is UNKNOWN until a later reconcile. */
+    default void onUnresolved(CopyTradeRecord record) {}
+
     /** The prewrite failed: no record, and nothing was sent. */
     default void onPrewriteFailed(LeaderTrade trade, Follower follower, Exception error) {}
 }

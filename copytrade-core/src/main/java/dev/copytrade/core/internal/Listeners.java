@@ -71,6 +71,20 @@ public final class Listeners implements CopyTradeListener {
     }
 
     @Override
+    public void onExpired(CopyTradeRecord r) {
+        if (listeners.length > 0) {
+            each(l -> l.onExpired(r));
+        }
+    }
+
+    @Override
+    public void onUnresolved(CopyTradeRecord r) {
+        if (listeners.length > 0) {
+            each(l -> l.onUnresolved(r));
+        }
+    }
+
+    @Override
     public void onPrewriteFailed(LeaderTrade trade, Follower follower, Exception error) {
         if (listeners.length > 0) {
             each(l -> l.onPrewriteFailed(trade, follower, error));
