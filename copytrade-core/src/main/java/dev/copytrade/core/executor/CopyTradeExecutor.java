@@ -7,6 +7,7 @@ import dev.copytrade.core.chain.SubmitResult;
 import dev.copytrade.core.executor.CopyResult.Outcome;
 import dev.copytrade.core.guardrail.GuardrailChain;
 import dev.copytrade.core.guardrail.GuardrailContext;
+import dev.copytrade.core.guardrail.RealTradingSwitch;
 import dev.copytrade.core.internal.Listeners;
 import dev.copytrade.core.model.CopyOrder;
 import dev.copytrade.core.model.InvalidInputException;
@@ -87,7 +88,11 @@ public final class CopyTradeExecutor implements AutoCloseable {
         this.store = b.store;
         this.adapter = b.adapter;
         this.mutex = b.mutex != null ? b.mutex : new LocalScopedTxMutex();
-        this.guardrails = b.guardrails;
+        // the master switch always comes first, so a fresh install never sends real money by accident
+        List<dev.copytrade.core.guardrail.Guardrail> chain = new ArrayList<>();
+        chain.add(new RealTradingSwitch(b.realTrading));
+        chain.addAll(b.guardrails.guardrails());
+        this.guardrails = GuardrailChain.of(chain);
         this.venueRules = b.venueRules;
         this.chainId = b.chainId;
         this.clock = b.clock;
@@ -443,6 +448,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
         private Duration inFlightTtl = Duration.ofMinutes(10);
         private Duration lockTimeout = Duration.ofSeconds(30);
         private boolean dryRun;
+        private boolean realTrading;
         private final List<CopyTradeListener> listeners = new ArrayList<>();
         private String instanceId;
         private int parallelism = 8;
@@ -470,7 +476,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
             return this;
         }
 
-        /** Default: none. */
+        /** Default: none besides the real-trading master switch, which is always first. */
         public Builder guardrails(GuardrailChain guardrails) {
             this.guardrails = guardrails;
             return this;
@@ -509,6 +515,16 @@ public final class CopyTradeExecutor implements AutoCloseable {
         /** Default: false. When true every path runs and is recorded (SKIPPED, DRY_RUN); nothing is sent. */
         public Builder dryRun(boolean dryRun) {
             this.dryRun = dryRun;
+            return this;
+        }
+
+        /**
+         * Default: false. The real-trading master switch: while false, every order for an adapter that
+         * {@linkplain ChainAdapter#movesRealMoney() moves real money} is SKIPPED ({@code REAL_TRADING_DISABLED}).
+         * Simulated adapters and dry runs are not affected. Always evaluated first.
+         */
+        public Builder realTrading(boolean enabled) {
+            this.realTrading = enabled;
             return this;
         }
 
