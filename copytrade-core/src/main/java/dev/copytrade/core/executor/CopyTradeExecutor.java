@@ -269,21 +269,24 @@ public final class CopyTradeExecutor implements AutoCloseable {
             return finish(pending, Transition.failed(pending.id(), RecordStatus.PENDING, now, ReasonCode.PREPARE_FAILED,
                     String.valueOf(e)), null);
         }
-        TransitionResult submitted;
-        try {
-            submitted = store.transition(Transition.submitted(pending.id(), now, prepared.venueRef(), prepared.nonce(),
-                    instanceId, now.plus(inFlightTtl)));
-        } catch (RuntimeException e) {
-            log.warn("record {}: SUBMITTED could not be written; nothing was sent, the sweeper expires it",
-                    pending.id(), e);
-            return result(Outcome.IN_FLIGHT, pending, e);
+        CopyTradeRecord inFlight = pending;
+        if (needsSubmittedWrite(prepared, pending, now)) {
+            TransitionResult submitted;
+            try {
+                submitted = store.transition(Transition.submitted(pending.id(), now, prepared.venueRef(),
+                        prepared.nonce(), instanceId, now.plus(inFlightTtl)));
+            } catch (RuntimeException e) {
+                log.warn("record {}: SUBMITTED could not be written; nothing was sent, the sweeper resolves it",
+                        pending.id(), e);
+                return result(Outcome.IN_FLIGHT, pending, e);
+            }
+            if (!submitted.applied()) {
+                log.warn("record {}: moved to {} by another actor before send; nothing was sent", pending.id(),
+                        submitted.current() == null ? null : submitted.current().status());
+                return result(Outcome.LOST, submitted.current() == null ? pending : submitted.current(), null);
+            }
+            inFlight = submitted.current();
         }
-        if (!submitted.applied()) {
-            log.warn("record {}: moved to {} by another actor before send; nothing was sent", pending.id(),
-                    submitted.current() == null ? null : submitted.current().status());
-            return result(Outcome.LOST, submitted.current() == null ? pending : submitted.current(), null);
-        }
-        CopyTradeRecord inFlight = submitted.current();
         listeners.onSubmitted(inFlight);
 
         SubmitResult outcome;
@@ -299,17 +302,33 @@ public final class CopyTradeExecutor implements AutoCloseable {
         }
         Instant done = clock.instant();
         if (outcome instanceof SubmitResult.Confirmed c) {
-            return finish(inFlight, Transition.executed(inFlight.id(), RecordStatus.SUBMITTED, done, c.fill(),
+            return finish(inFlight, Transition.executed(inFlight.id(), inFlight.status(), done, c.fill(),
                     fillDetail(order, c.fill())), null);
         }
         if (outcome instanceof SubmitResult.Rejected rej) {
-            return finish(inFlight, Transition.failed(inFlight.id(), RecordStatus.SUBMITTED, done,
+            return finish(inFlight, Transition.failed(inFlight.id(), inFlight.status(), done,
                     ReasonCode.VENUE_REJECTED, rej.reason()), null);
         }
         String reason = ((SubmitResult.Unknown) outcome).reason();
         log.warn("record {}: outcome unknown ({}); left in flight for the reconciler, never re-sent", inFlight.id(),
                 reason);
-        return finish(inFlight, Transition.amend(inFlight.id(), done, null, null, "outcome unknown: " + reason), cause);
+        return finish(inFlight, Transition.outcomeUnknown(inFlight.id(), inFlight.status(), done,
+                "outcome unknown: " + reason), cause);
+    }
+
+    /**
+     * SUBMITTED is written before sending when preparing created references the record lacks (a
+     * signed transaction's hash, a nonce), so a crash after broadcast can be looked up by them; or when
+     * less than half the lease is left (a long wait for the signer's lock), to renew it under
+     * compare-and-set before anything leaves. Otherwise the prewritten record already carries the
+     * client order id the venue will be asked by, and the order leaves straight from PENDING.
+     */
+    private boolean needsSubmittedWrite(PreparedOrder prepared, CopyTradeRecord pending, Instant now) {
+        if (prepared.venueRef() != null || prepared.nonce() != null) {
+            return true;
+        }
+        Instant leaseUntil = pending.leaseUntil();
+        return leaseUntil == null || leaseUntil.isBefore(now.plus(inFlightTtl.dividedBy(2)));
     }
 
     private static Map<String, String> fillDetail(CopyOrder order, Fill fill) {

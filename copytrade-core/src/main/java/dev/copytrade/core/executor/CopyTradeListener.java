@@ -17,7 +17,7 @@ public interface CopyTradeListener {
     /** The key already had a record; nothing was done. */
     default void onDuplicate(CopyTradeRecord existing) {}
 
-    /** The record is SUBMITTED and the order is about to leave. */
+    /** The order is about to leave (the record is PENDING, or SUBMITTED when references were stored first). */
     default void onSubmitted(CopyTradeRecord record) {}
 
     /** The venue filled the order (compare {@code record.fill()} with the order for partial fills). */

@@ -40,7 +40,5 @@ public enum ReasonCode {
     /** The venue or chain definitively rejected the order. */
     VENUE_REJECTED,
     /** Reconciliation proved the venue never received the order. */
-    NOT_FOUND_AT_VENUE,
-    /** The record's lease ran out while PENDING: nothing had been sent (SUBMITTED is written before sending). */
-    NEVER_SUBMITTED
+    NOT_FOUND_AT_VENUE
 }

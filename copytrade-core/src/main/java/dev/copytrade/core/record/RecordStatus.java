@@ -7,16 +7,18 @@ import java.util.Set;
  * The lifecycle of a copy-trade record, with the one transition table every store enforces.
  *
  * <pre>
- *  (prewrite) ──► PENDING ──► SUBMITTED ──► EXECUTED
- *  (prewrite) ──► SKIPPED      │   │  ▲ └─► FAILED
- *               PENDING ──► SKIPPED │  └─ SUBMITTED (amend: replacement tx, unknown outcome noted)
- *               PENDING ──► FAILED  ├─► EXPIRED (proven never received)
- *               PENDING ──► EXPIRED └─► UNKNOWN ──► EXECUTED | FAILED | EXPIRED
+ *  (prewrite) ─► SKIPPED                                   terminal: SKIPPED EXECUTED FAILED EXPIRED
+ *  (prewrite) ─► PENDING ─► SKIPPED | FAILED | EXECUTED | EXPIRED | UNKNOWN
+ *                PENDING ─► SUBMITTED ─► SUBMITTED (amend) | EXECUTED | FAILED | EXPIRED | UNKNOWN
+ *                                        UNKNOWN ─► EXECUTED | FAILED | EXPIRED
  * </pre>
  *
- * PENDING means nothing has been sent. SUBMITTED means the order may have reached the venue, so it is
- * only ever resolved by the venue's answer, never re-sent. UNKNOWN is what reconciliation leaves when
- * the venue could not tell; it waits for a later reconcile or a human.
+ * PENDING: the record is durable and carries its client order id; the order may be about to leave or
+ * may have left (an order whose only reference is its client order id goes straight from PENDING to
+ * its outcome, one commit less). SUBMITTED: references created just before sending (a signed
+ * transaction's hash and nonce) are stored, or the outcome of a send is unknown. Either way an
+ * in-flight record is resolved only by the venue's answer, looked up by those references, and never
+ * re-sent. UNKNOWN is what reconciliation leaves when the venue could not tell.
  */
 public enum RecordStatus {
     SKIPPED,
@@ -34,7 +36,7 @@ public enum RecordStatus {
         EXECUTED.next = EnumSet.noneOf(RecordStatus.class);
         FAILED.next = EnumSet.noneOf(RecordStatus.class);
         EXPIRED.next = EnumSet.noneOf(RecordStatus.class);
-        PENDING.next = EnumSet.of(SUBMITTED, SKIPPED, FAILED, EXPIRED);
+        PENDING.next = EnumSet.of(SUBMITTED, SKIPPED, FAILED, EXECUTED, EXPIRED, UNKNOWN);
         SUBMITTED.next = EnumSet.of(SUBMITTED, EXECUTED, FAILED, EXPIRED, UNKNOWN);
         UNKNOWN.next = EnumSet.of(EXECUTED, FAILED, EXPIRED);
     }

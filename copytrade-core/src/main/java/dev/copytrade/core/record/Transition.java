@@ -42,6 +42,14 @@ public record Transition(long id, RecordStatus from, RecordStatus to, Instant at
                 null, leaseOwner, leaseUntil);
     }
 
+    /**
+     * PENDING or SUBMITTED → SUBMITTED with the error noted: the order may have left and its outcome is
+     * unknown; the reconciler settles it from the venue.
+     */
+    public static Transition outcomeUnknown(long id, RecordStatus from, Instant at, String error) {
+        return new Transition(id, from, RecordStatus.SUBMITTED, at, null, null, null, null, null, error, null, null);
+    }
+
     /** SUBMITTED → SUBMITTED: a replacement reference, or a note that the outcome is unknown. */
     public static Transition amend(long id, Instant at, String venueRef, Long nonce, String lastError) {
         return new Transition(id, RecordStatus.SUBMITTED, RecordStatus.SUBMITTED, at, null, null, venueRef, nonce,
@@ -66,8 +74,8 @@ public record Transition(long id, RecordStatus from, RecordStatus to, Instant at
         return new Transition(id, from, RecordStatus.EXPIRED, at, reason, null, null, null, null, note, null, null);
     }
 
-    public static Transition unknown(long id, Instant at, String error) {
-        return new Transition(id, RecordStatus.SUBMITTED, RecordStatus.UNKNOWN, at, null, null, null, null, null,
+    public static Transition unknown(long id, RecordStatus from, Instant at, String error) {
+        return new Transition(id, from, RecordStatus.UNKNOWN, at, null, null, null, null, null,
                 error, null, null);
     }
 }

@@ -33,11 +33,11 @@ import org.slf4j.MDC;
  * venue's own answer, never by guessing:
  *
  * <ul>
- *   <li>PENDING → EXPIRED ({@code NEVER_SUBMITTED}): SUBMITTED is written before anything is sent,
- *       so a PENDING record proves nothing left;
- *   <li>SUBMITTED → EXECUTED / FAILED / EXPIRED ({@code NOT_FOUND_AT_VENUE}) from
- *       {@link ChainAdapter#lookup}; when the venue cannot tell (or the lookup throws) → UNKNOWN.
- *       A transport error is never a not-found;
+ *   <li>PENDING or SUBMITTED → EXECUTED / FAILED / EXPIRED ({@code NOT_FOUND_AT_VENUE}) from
+ *       {@link ChainAdapter#lookup} by client order id, venue reference and nonce; when the venue
+ *       cannot tell (or the lookup throws) → UNKNOWN. A transport error is never a not-found, and a
+ *       PENDING record is asked about too, because an order known only by its client order id leaves
+ *       without a SUBMITTED write;
  *   <li>UNKNOWN records are looked up again on every run (optional) and resolved when the venue answers.
  * </ul>
  *
@@ -190,10 +190,6 @@ public final class StaleSweeper implements AutoCloseable {
     /** The transition the venue's answer proves, or null when an UNKNOWN record is still unknown. */
     private Transition decide(CopyTradeRecord r) {
         Instant now = clock.instant();
-        if (r.status() == RecordStatus.PENDING) {
-            return Transition.expired(r.id(), RecordStatus.PENDING, now, ReasonCode.NEVER_SUBMITTED,
-                    "lease ran out before the order was submitted; nothing was sent");
-        }
         LookupResult answer;
         try {
             answer = adapter.lookup(OrderLookup.of(r, chainId));
@@ -216,7 +212,7 @@ public final class StaleSweeper implements AutoCloseable {
                     "the venue has no order " + r.clientOrderId());
         }
         String why = ((LookupResult.Unknown) answer).reason();
-        return from == RecordStatus.UNKNOWN ? null : Transition.unknown(r.id(), now, "reconcile: " + why);
+        return from == RecordStatus.UNKNOWN ? null : Transition.unknown(r.id(), from, now, "reconcile: " + why);
     }
 
     /** Starts sweeping every {@code interval}, the first run right away. */

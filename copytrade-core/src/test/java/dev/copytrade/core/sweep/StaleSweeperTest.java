@@ -75,20 +75,38 @@ class StaleSweeperTest {
     }
 
     @Test
-    @DisplayName("Scenario: Stale PENDING record is expired without asking the venue")
-    void pendingRecordsExpire() {
+    @DisplayName("Scenario: A stale PENDING record is resolved by asking the venue, not by guessing")
+    void pendingRecordsAreLookedUp() {
+        long never = stalePending("never-sent");
+        long sent = stalePending("sent-then-crashed");
+        CopyTradeRecord sentRecord = store.findById(sent).orElseThrow();
+        // the process crashed after the venue filled the order and before it could record the outcome
+        venue.submit(dev.copytrade.core.chain.PreparedOrder.of(new dev.copytrade.core.chain.OrderRequest(sent,
+                sentRecord.key(), sentRecord.clientOrderId(), sentRecord.order(), sentRecord.wallet(),
+                sentRecord.signer(), 137, 1)));
+        clock.advance(Duration.ofSeconds(61));
+
+        StaleSweeper s = sweeper();
+        s.runOnce();
+        assertThat(store.findById(never).orElseThrow().status()).isEqualTo(RecordStatus.EXPIRED);
+        assertThat(store.findById(never).orElseThrow().reason()).isEqualTo(ReasonCode.NOT_FOUND_AT_VENUE);
+        assertThat(store.findById(sent).orElseThrow().status()).isEqualTo(RecordStatus.EXECUTED);
+
+        long later = stalePending("later");
+        clock.advance(Duration.ofSeconds(61));
+        venue.setLookupsUnavailable(true);
+        s.runOnce();
+        assertThat(store.findById(later).orElseThrow().status()).as("a venue that cannot answer never expires it")
+                .isEqualTo(RecordStatus.UNKNOWN);
+    }
+
+    private long stalePending(String owner) {
         LeaderTrade t = trade();
         RecordDraft d = RecordDraft.pending(t, follower.id(), follower.wallet(), follower.signer(),
                 dev.copytrade.core.model.CopyOrder.of(t.market(), t.side(), t.price(),
-                        dev.copytrade.core.model.Shares.of("10")), Map.of(), false, "dead-process",
+                        dev.copytrade.core.model.Shares.of("10")), Map.of(), false, owner,
                 clock.instant().plusSeconds(60), clock.instant());
-        long id = store.prewrite(d).record().id();
-        clock.advance(Duration.ofSeconds(61));
-        venue.setLookupsUnavailable(true);
-        sweeper().runOnce();
-        CopyTradeRecord r = store.findById(id).orElseThrow();
-        assertThat(r.status()).isEqualTo(RecordStatus.EXPIRED);
-        assertThat(r.reason()).isEqualTo(ReasonCode.NEVER_SUBMITTED);
+        return store.prewrite(d).record().id();
     }
 
     @Test
