@@ -7,7 +7,6 @@ import java.math.RoundingMode;
 
 /** Exact conversions between decimal text and base units. Never rounds silently. */
 public final class Decimals {
-    private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
     private Decimals() {}
 
@@ -33,19 +32,25 @@ public final class Decimals {
             throw new InvalidInputException(field, null, "is required");
         }
         if (value.signum() < 0) {
-            throw new InvalidInputException(field, value.toPlainString(), "must not be negative");
+            throw new InvalidInputException(field, text(value), "must not be negative");
+        }
+        // compared before any exact conversion: an exponent like 1e999999999 would otherwise cost
+        // seconds and gigabytes, or overflow with an exception that names no field
+        BigDecimal max = BigDecimal.valueOf(maxUnits, scale);
+        if (value.compareTo(max) > 0) {
+            throw new InvalidInputException(field, text(value), "exceeds the maximum " + max.toPlainString());
         }
         BigDecimal stripped = value.stripTrailingZeros();
         if (stripped.scale() > scale) {
-            throw new InvalidInputException(field, value.toPlainString(),
+            throw new InvalidInputException(field, text(value),
                     "has " + stripped.scale() + " decimals, at most " + scale + " allowed");
         }
-        BigInteger units = value.movePointRight(scale).toBigIntegerExact();
-        if (units.compareTo(LONG_MAX) > 0 || units.longValue() > maxUnits) {
-            throw new InvalidInputException(field, value.toPlainString(),
-                    "exceeds the maximum " + BigDecimal.valueOf(maxUnits, scale).toPlainString());
-        }
-        return units.longValue();
+        return stripped.movePointRight(scale).longValueExact();
+    }
+
+    /** Plain digits, unless the exponent would make them absurdly long (then scientific notation). */
+    private static String text(BigDecimal value) {
+        return Math.abs((long) value.scale()) <= 100 ? value.toPlainString() : value.toString();
     }
 
     /** {@code a × b / 10^6}, rounded as asked; exact 128-bit intermediate, so never overflows silently. */

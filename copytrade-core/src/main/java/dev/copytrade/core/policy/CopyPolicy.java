@@ -94,6 +94,11 @@ public final class CopyPolicy {
                     "minPerTrade", minPerTrade.toString());
         }
         Price price = trade.price();
+        // at a tiny price a large target buys more shares than a Shares can hold: cap the size, never throw
+        Usdc mostThatFits = price.notionalOf(Shares.ofMicros(Shares.MAX_MICROS), RoundingMode.DOWN);
+        if (target.greaterThan(mostThatFits)) {
+            target = mostThatFits;
+        }
         Shares shares = price.sharesFor(target).floorTo(venue.shareStep());
         if (meetsVenueMinimum(shares, price, venue)) {
             return new SizingResult.Sized(CopyOrder.of(trade.market(), side, price, shares), Map.of());
