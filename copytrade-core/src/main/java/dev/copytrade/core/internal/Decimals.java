@@ -33,12 +33,17 @@ public final class Decimals {
             throw new InvalidInputException(field, null, "is required");
         }
         if (value.signum() < 0) {
-            throw new InvalidInputException(field, value.toPlainString(), "must not be negative");
+            throw new InvalidInputException(field, shown(value), "must not be negative");
         }
         BigDecimal stripped = value.stripTrailingZeros();
         if (stripped.scale() > scale) {
-            throw new InvalidInputException(field, value.toPlainString(),
+            throw new InvalidInputException(field, shown(value),
                     "has " + stripped.scale() + " decimals, at most " + scale + " allowed");
+        }
+        // decided from the exponent alone: expanding "1e999999999" would hang or overflow BigInteger
+        if (stripped.precision() - stripped.scale() > 19) {
+            throw new InvalidInputException(field, shown(value),
+                    "exceeds the maximum " + BigDecimal.valueOf(maxUnits, scale).toPlainString());
         }
         BigInteger units = value.movePointRight(scale).toBigIntegerExact();
         if (units.compareTo(LONG_MAX) > 0 || units.longValue() > maxUnits) {
@@ -46,6 +51,11 @@ public final class Decimals {
                     "exceeds the maximum " + BigDecimal.valueOf(maxUnits, scale).toPlainString());
         }
         return units.longValue();
+    }
+
+    /** Plain digits when short; scientific notation when the plain form would be huge (e.g. 1e-999999999). */
+    private static String shown(BigDecimal value) {
+        return Math.abs((long) value.scale()) > 100 ? value.toString() : value.toPlainString();
     }
 
     /** {@code a × b / 10^6}, rounded as asked; exact 128-bit intermediate, so never overflows silently. */
