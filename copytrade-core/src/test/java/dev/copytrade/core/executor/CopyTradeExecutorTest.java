@@ -392,11 +392,11 @@ class CopyTradeExecutorTest {
         ProbeAdapter realMoney = new ProbeAdapter(true, order -> { });
         LeaderTrade trade = trade();
 
-        CopyResult off = build(builder(store, realMoney).guardrails(GuardrailChain.of(RealTradingSwitch.disabled())))
-                .execute(trade, follower(1));
-        CopyResult on = build(builder(store, realMoney).guardrails(GuardrailChain.of(RealTradingSwitch.enabled())))
-                .execute(trade, follower(2));
+        // no guardrails configured at all: the executor's built-in master switch is off by default
+        CopyResult off = build(builder(store, realMoney)).execute(trade, follower(1));
+        CopyResult on = build(builder(store, realMoney).realTrading(true)).execute(trade, follower(2));
 
+        assertThat(off.outcome()).isEqualTo(Outcome.SKIPPED);
         assertThat(off.record().reason()).isEqualTo(ReasonCode.REAL_TRADING_DISABLED);
         assertThat(on.outcome()).isEqualTo(Outcome.EXECUTED);
         assertThat(realMoney.venue.submitCalls()).isEqualTo(1);
