@@ -33,14 +33,21 @@ public record Market(String conditionId, String tokenId, String slug) {
         return new Market(conditionId, tokenId, slug);
     }
 
-    /** Validates a decimal uint256 token id and returns it trimmed. */
+    /**
+     * Validates a decimal uint256 token id and returns its canonical spelling (trimmed, no leading
+     * zeros), so {@code "0123"} and {@code "123"} can never become two signal ids for one trade.
+     */
     public static String normaliseTokenId(String field, String tokenId) {
         InvalidInputException.requireNonNull(field, tokenId);
         String t = tokenId.trim();
         if (!TOKEN.matcher(t).matches()) {
             throw new InvalidInputException(field, tokenId, "is not a decimal token id");
         }
-        return t;
+        int firstNonZero = 0;
+        while (firstNonZero < t.length() - 1 && t.charAt(firstNonZero) == '0') {
+            firstNonZero++;
+        }
+        return t.substring(firstNonZero);
     }
 
     /** The slug when known, otherwise the condition id: what operators configure per-market rules by. */

@@ -225,4 +225,15 @@ class ModelValidationTest {
         assertRejected(() -> SignalId.venueFill("poly market", "1"), "venue", "poly market");
         assertRejected(() -> new SignalId("has space"), "signalId", "has space");
     }
+
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.DisplayName("Token ids are canonical: leading zeros never make a second signal id")
+    void tokenIdLeadingZeros() {
+        org.assertj.core.api.Assertions.assertThat(Market.normaliseTokenId("t", " 000123 ")).isEqualTo("123");
+        org.assertj.core.api.Assertions.assertThat(Market.normaliseTokenId("t", "0")).isEqualTo("0");
+        Address leader = Address.of("0x" + "a".repeat(40));
+        TxHash tx = TxHash.of("0x" + "b".repeat(64));
+        org.assertj.core.api.Assertions.assertThat(SignalId.chainFill(137, tx, leader, "0042", Side.BUY, Shares.of("1")))
+                .isEqualTo(SignalId.chainFill(137, tx, leader, "42", Side.BUY, Shares.of("1")));
+    }
 }
