@@ -43,6 +43,8 @@ public record LeaderTrade(SignalId signalId, Address leader, Market market, Side
     /** Builds from raw text, naming the field of any bad value ({@code trade.price}, {@code trade.size}, ...). */
     public static final class Builder {
         private SignalId signalId;
+        private long chainFillChainId;
+        private String chainFillTx;
         private String leader;
         private String conditionId;
         private String tokenId;
@@ -56,6 +58,16 @@ public record LeaderTrade(SignalId signalId, Address leader, Market market, Side
 
         public Builder signalId(SignalId signalId) {
             this.signalId = signalId;
+            return this;
+        }
+
+        /**
+         * Identify the trade as {@link SignalId#chainFill} from its own leader, token, side and size:
+         * the form for feeds that give a tx hash but no log index (Polymarket's).
+         */
+        public Builder chainFill(long chainId, String txHash) {
+            this.chainFillChainId = chainId;
+            this.chainFillTx = txHash;
             return this;
         }
 
@@ -104,8 +116,22 @@ public record LeaderTrade(SignalId signalId, Address leader, Market market, Side
             } catch (InvalidInputException e) {
                 throw new InvalidInputException("trade." + e.field(), e.value(), stripField(e));
             }
-            return new LeaderTrade(signalId, leaderAddress, m, Side.parse("trade.side", side),
-                    Price.parse("trade.price", price), Shares.parse("trade.size", size), timestamp);
+            Side s = Side.parse("trade.side", side);
+            Shares shares = Shares.parse("trade.size", size);
+            SignalId id = signalId;
+            if (chainFillTx != null) {
+                if (signalId != null) {
+                    throw new InvalidInputException("trade.signalId", signalId, "is set twice (signalId and chainFill)");
+                }
+                TxHash tx;
+                try {
+                    tx = TxHash.of(chainFillTx);
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException("trade.txHash", chainFillTx, "is not a 32-byte hex hash");
+                }
+                id = SignalId.chainFill(chainFillChainId, tx, leaderAddress, m.tokenId(), s, shares);
+            }
+            return new LeaderTrade(id, leaderAddress, m, s, Price.parse("trade.price", price), shares, timestamp);
         }
 
         private static String stripField(InvalidInputException e) {

@@ -35,4 +35,23 @@ class QuickstartExampleTest {
         assertThat(end).isGreaterThan(begin).isEqualTo(source.lastIndexOf("// README:end"));
         assertThat(source.substring(begin, end).lines().count()).isBetween(15L, 30L);
     }
+
+    @Test
+    void readmeShowsExactlyTheCompiledSnippet() throws IOException {
+        String source = Files.readString(
+                Path.of("src/main/java/dev/copytrade/examples/quickstart/QuickstartExample.java"));
+        String region = source.substring(source.indexOf("// README:begin") + "// README:begin".length(),
+                source.indexOf("// README:end"));
+        String compiled = region.lines().map(l -> l.startsWith("        ") ? l.substring(8) : l)
+                .reduce((a, b) -> a + "\n" + b).orElse("").strip();
+
+        String readme = Files.readString(Path.of("../README.md"));
+        int section = readme.indexOf("## Wiring it into a bot");
+        int open = readme.indexOf("```java", section);
+        int close = readme.indexOf("```", open + 7);
+        String shown = readme.substring(open + "```java".length(), close).strip();
+
+        assertThat(section).as("README has the wiring section").isPositive();
+        assertThat(shown).as("README's code block must be QuickstartExample's README region").isEqualTo(compiled);
+    }
 }
