@@ -17,15 +17,18 @@ import dev.copytrade.core.record.Transition;
 import dev.copytrade.core.model.Usdc;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-class PostgresSmokeTest {
-    @Test
-    void roundTrip() {
-        try (HikariDataSource ds = SharedPostgres.newPool(4)) {
+/** Every column survives the round trip on both dialects, nanosecond timestamps included. */
+class DialectRoundTripTest {
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void roundTrip(Dialect dialect) {
+        try (HikariDataSource ds = dialect == Dialect.POSTGRESQL ? SharedPostgres.newPool(4) : H2.newPool()) {
             JdbiCopyTradeStore store = JdbiCopyTradeStore.builder(ds).tableNames(SharedPostgres.freshTables())
                     .migrate(true).build();
-            assertThat(store.dialect()).isEqualTo(Dialect.POSTGRESQL);
+            assertThat(store.dialect()).isEqualTo(dialect);
             LeaderTrade t = LeaderTrade.builder().signalId(SignalId.venueFill("x", "1"))
                     .leader("0x" + "a".repeat(40)).market("0x" + "b".repeat(64), "123", "some-market")
                     .side("BUY").price("0.5").size("10").timestamp(Instant.parse("2026-01-01T00:00:00Z")).build();
