@@ -231,11 +231,13 @@ public abstract class CopyTradeStoreContract {
         CopyTradeRecord executed = recordIn(EXECUTED);
         Fill fill = Records.fill();
 
-        assertIllegal(() -> Transition.executed(pending.id(), PENDING, now(9), fill, Map.of()), PENDING, EXECUTED);
+        assertIllegal(() -> Transition.executed(executed.id(), EXECUTED, now(9), fill, Map.of()), EXECUTED, EXECUTED);
         assertIllegal(() -> Transition.failed(executed.id(), EXECUTED, now(9), ReasonCode.VENUE_REJECTED, "late"),
                 EXECUTED, FAILED);
-        assertIllegal(() -> new Transition(pending.id(), PENDING, UNKNOWN, now(9), null, null, null, null, null, "?",
-                null, null), PENDING, UNKNOWN);
+        assertIllegal(() -> new Transition(pending.id(), PENDING, PENDING, now(9), null, null, null, null, null, "?",
+                null, null), PENDING, PENDING);
+        assertIllegal(() -> new Transition(executed.id(), UNKNOWN, SUBMITTED, now(9), null, null, null, null, null, "?",
+                null, null), UNKNOWN, SUBMITTED);
         assertIllegal(() -> Records.transition(executed.id(), EXECUTED, SUBMITTED, now(9)), EXECUTED, SUBMITTED);
         assertIllegal(() -> Records.transition(pending.id(), PENDING, PENDING, now(9)), PENDING, PENDING);
 
