@@ -7,22 +7,17 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.copytrade.core.executor.CopyResult;
 import dev.copytrade.core.executor.CopyTradeExecutor;
-import dev.copytrade.core.model.IdempotencyKey;
 import dev.copytrade.core.model.LeaderTrade;
 import dev.copytrade.core.model.SignalId;
 import dev.copytrade.core.model.Usdc;
 import dev.copytrade.core.policy.CopyPolicy;
 import dev.copytrade.core.policy.Follower;
-import dev.copytrade.core.record.CopyTradeRecord;
-import dev.copytrade.core.record.RecordStatus;
 import dev.copytrade.core.sim.SimulatedChainAdapter;
 import dev.copytrade.core.store.StoreException;
-import dev.copytrade.core.sweep.StaleSweeper;
 import dev.copytrade.core.time.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -92,35 +87,14 @@ class BackendFailureTest {
             killer.join();
             assertThat(kills.get()).as("seed=" + seed + ": the test must actually kill backends").isPositive();
 
-            // every order the venue received has a record: in flight (its outcome not yet written) or EXECUTED
-            for (SimulatedChainAdapter.ReceivedOrder o : venue.receivedOrders()) {
-                Optional<CopyTradeRecord> r = store.findByKey(o.request().key());
-                assertThat(r).as("seed=" + seed + " record for venue order " + o.clientOrderId()).isPresent();
-                assertThat(r.get().status()).as("seed=" + seed)
-                        .isIn(RecordStatus.PENDING, RecordStatus.SUBMITTED, RecordStatus.EXECUTED);
-            }
-            // a prewrite that failed sent nothing
-            for (Map.Entry<Integer, CopyResult> e : results.entrySet()) {
-                if (e.getValue().outcome() == CopyResult.Outcome.NOT_RECORDED) {
-                    IdempotencyKey key = IdempotencyKey.of(trade(seed, e.getKey(), clock).signalId(), follower.id());
-                    assertThat(venue.find(key.clientOrderId())).as("seed=" + seed).isEmpty();
-                }
-            }
+            VenueConsistency.assertNoOrphanOrder(store, venue, results, i -> trade(seed, i, clock), follower,
+                    "seed=" + seed);
 
             // the executor works again once the killing stops
             assertThat(ex.execute(trade(seed, n + 1, clock), follower).outcome())
                     .isEqualTo(CopyResult.Outcome.EXECUTED);
 
-            clock.advance(Duration.ofMinutes(11));
-            StaleSweeper.builder(store, venue).clock(clock).build().runOnce();
-            Map<RecordStatus, Long> counts = store.countByStatus();
-            assertThat(counts.get(RecordStatus.PENDING) + counts.get(RecordStatus.SUBMITTED) + counts.get(RecordStatus.UNKNOWN))
-                    .as("seed=" + seed + " nothing left unresolved: " + counts).isZero();
-            assertThat(counts.get(RecordStatus.EXECUTED)).as("seed=" + seed + " EXECUTED <=> filled at the venue")
-                    .isEqualTo(venue.receivedCount());
-            for (CopyTradeRecord expired : store.findByStatus(RecordStatus.EXPIRED, n)) {
-                assertThat(venue.find(expired.clientOrderId())).as("seed=" + seed).isEmpty();
-            }
+            VenueConsistency.assertResolvedAfterSweep(store, venue, clock, n, "seed=" + seed);
             ex.close();
         }
     }
