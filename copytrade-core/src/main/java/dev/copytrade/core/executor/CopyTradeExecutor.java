@@ -1,5 +1,7 @@
 package dev.copytrade.core.executor;
 
+import dev.copytrade.core.cap.CapLedger;
+import dev.copytrade.core.cap.CapPolicy;
 import dev.copytrade.core.chain.ChainAdapter;
 import dev.copytrade.core.chain.OrderRequest;
 import dev.copytrade.core.chain.PreparedOrder;
@@ -8,6 +10,7 @@ import dev.copytrade.core.executor.CopyResult.Outcome;
 import dev.copytrade.core.guardrail.GuardrailChain;
 import dev.copytrade.core.guardrail.GuardrailContext;
 import dev.copytrade.core.guardrail.RealTradingSwitch;
+import dev.copytrade.core.internal.CapCharges;
 import dev.copytrade.core.internal.Listeners;
 import dev.copytrade.core.model.CopyOrder;
 import dev.copytrade.core.model.InvalidInputException;
@@ -83,6 +86,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
     private final String instanceId;
     private final int parallelism;
     private final ExecutorService pool;
+    private final CapCharges caps;
 
     private CopyTradeExecutor(Builder b) {
         this.store = b.store;
@@ -103,6 +107,8 @@ public final class CopyTradeExecutor implements AutoCloseable {
         this.listeners = new Listeners(List.copyOf(b.listeners));
         this.instanceId = b.instanceId != null ? b.instanceId : defaultInstanceId();
         this.parallelism = b.parallelism;
+        this.caps = b.capLedger == null ? null
+                : new CapCharges(b.capLedger, b.capPolicy, b.inFlightTtl.multipliedBy(2));
         this.pool = parallelism > 1 ? Executors.newFixedThreadPool(parallelism, daemonThreads(instanceId)) : null;
     }
 
@@ -120,11 +126,18 @@ public final class CopyTradeExecutor implements AutoCloseable {
     public CopyResult execute(LeaderTrade trade, Follower follower) {
         InvalidInputException.requireNonNull("trade", trade);
         InvalidInputException.requireNonNull("follower", follower);
-        Plan plan = plan(trade, follower, clock.instant());
+        Instant now = clock.instant();
+        Plan plan;
+        try {
+            plan = charge(plan(trade, follower, now), now);
+        } catch (RuntimeException e) {
+            return notRecorded(new Plan(trade, follower, null, null), e);
+        }
         PrewriteResult written;
         try {
             written = store.prewrite(plan.draft);
         } catch (RuntimeException e) {
+            uncharge(plan, now);
             return notRecorded(plan, e);
         }
         return afterPrewrite(plan, written);
@@ -143,16 +156,27 @@ public final class CopyTradeExecutor implements AutoCloseable {
         List<Plan> plans = new ArrayList<>(n);
         List<RecordDraft> drafts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Plan p = plan(trade, InvalidInputException.requireNonNull("followers[" + i + "]", followers.get(i)), now);
-            plans.add(p);
-            drafts.add(p.draft);
+            plans.add(plan(trade, InvalidInputException.requireNonNull("followers[" + i + "]", followers.get(i)), now));
         }
         CopyResult[] results = new CopyResult[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                plans.set(i, charge(plans.get(i), now));
+                drafts.add(plans.get(i).draft);
+            }
+        } catch (RuntimeException e) {
+            for (int i = 0; i < n; i++) {
+                uncharge(plans.get(i), now);
+                results[i] = notRecorded(plans.get(i), e);
+            }
+            return List.of(results);
+        }
         List<PrewriteResult> written;
         try {
             written = store.prewriteAll(drafts);
         } catch (RuntimeException e) {
             for (int i = 0; i < n; i++) {
+                uncharge(plans.get(i), now);
                 results[i] = notRecorded(plans.get(i), e);
             }
             return List.of(results);
@@ -209,9 +233,39 @@ public final class CopyTradeExecutor implements AutoCloseable {
                 now.plus(inFlightTtl), now), ctx);
     }
 
+    /** Reserves the caps of a PENDING plan; a refusal turns it into a SKIPPED one. */
+    private Plan charge(Plan plan, Instant now) {
+        RecordDraft d = plan.draft;
+        if (caps == null || d.status() != RecordStatus.PENDING) {
+            return plan;
+        }
+        CapCharges.Refusal refusal = caps.reserve(d.key(), d.order(), plan.trade, plan.follower, now);
+        if (refusal == null) {
+            return plan;
+        }
+        return new Plan(plan.trade, plan.follower, RecordDraft.skipped(plan.trade, d.followerId(), d.wallet(),
+                d.signer(), d.order(), refusal.reason(), merge(d.detail(), refusal.detail()), dryRun, now),
+                plan.context);
+    }
+
+    /** Gives back what {@link #charge} reserved for a plan whose record was never written (best effort). */
+    private void uncharge(Plan plan, Instant now) {
+        if (caps != null && plan.draft != null && plan.draft.status() == RecordStatus.PENDING) {
+            try {
+                caps.release(plan.draft.key(), now);
+            } catch (RuntimeException e) {
+                log.warn("cap release failed for {}; the reservation expires on its own", plan.draft.key(), e);
+            }
+        }
+    }
+
     private CopyResult afterPrewrite(Plan plan, PrewriteResult written) {
         CopyTradeRecord r = written.record();
         if (!written.inserted()) {
+            if (r.status() != RecordStatus.EXECUTED && !r.status().isInFlight() && r.status() != RecordStatus.UNKNOWN) {
+                // the existing record holds no reservation: give back what this delivery reserved
+                uncharge(plan, clock.instant());
+            }
             log.debug("duplicate signal {} for follower {}: record {} is {}", plan.trade.signalId(),
                     plan.follower.id(), r.id(), r.status());
             listeners.onDuplicate(r);
@@ -357,6 +411,9 @@ public final class CopyTradeExecutor implements AutoCloseable {
             return result(Outcome.LOST, r.current() == null ? before : r.current(), null);
         }
         CopyTradeRecord now = r.current();
+        if (caps != null) {
+            caps.settle(now, clock.instant());
+        }
         switch (now.status()) {
             case EXECUTED:
                 log.debug("record {} executed: {}", now.id(), now.fill());
@@ -377,7 +434,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
     }
 
     private CopyResult notRecorded(Plan plan, RuntimeException e) {
-        log.error("prewrite failed for signal {} follower {}; nothing was sent", plan.trade.signalId(),
+        log.error("prewrite or cap reservation failed for signal {} follower {}; nothing was sent", plan.trade.signalId(),
                 plan.follower.id(), e);
         listeners.onPrewriteFailed(plan.trade, plan.follower, e);
         return new CopyResult(plan.follower.id(), Outcome.NOT_RECORDED, null, e);
@@ -471,8 +528,22 @@ public final class CopyTradeExecutor implements AutoCloseable {
         private final List<CopyTradeListener> listeners = new ArrayList<>();
         private String instanceId;
         private int parallelism = 8;
+        private CapLedger capLedger;
+        private CapPolicy capPolicy;
 
         private Builder() {}
+
+        /**
+         * Default: none. Budgets that concurrency cannot overshoot: each order's notional (and one trade)
+         * is reserved on {@code ledger} before its record is written, committed with the filled notional
+         * when EXECUTED, and released when it ends any other way; a refused reservation is a SKIPPED record
+         * ({@code BUDGET_EXHAUSTED} / {@code TRADE_COUNT_EXCEEDED}). Give the sweeper the same ledger.
+         */
+        public Builder caps(CapLedger ledger, CapPolicy policy) {
+            this.capLedger = InvalidInputException.requireNonNull("capLedger", ledger);
+            this.capPolicy = InvalidInputException.requireNonNull("capPolicy", policy);
+            return this;
+        }
 
         /** Required: where records live. */
         public Builder store(CopyTradeStore store) {

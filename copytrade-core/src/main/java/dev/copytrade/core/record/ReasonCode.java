@@ -27,6 +27,10 @@ public enum ReasonCode {
     NOTIONAL_CAP_EXCEEDED,
     /** The follower's wallet is not on the execution allowlist. */
     FOLLOWER_NOT_ALLOWED,
+    /** A money budget (global, wallet, market or leader, over its window) cannot take the order. */
+    BUDGET_EXHAUSTED,
+    /** A trade-count budget (global or per follower, over its window) is used up. */
+    TRADE_COUNT_EXCEEDED,
     /** A guardrail threw: fail closed, nothing is sent. */
     GUARDRAIL_ERROR,
     /** A host-defined guardrail; see {@code detail.code}. */

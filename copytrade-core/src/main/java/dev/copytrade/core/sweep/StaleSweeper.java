@@ -1,9 +1,12 @@
 package dev.copytrade.core.sweep;
 
+import dev.copytrade.core.cap.CapLedger;
+import dev.copytrade.core.cap.CapPolicy;
 import dev.copytrade.core.chain.ChainAdapter;
 import dev.copytrade.core.chain.LookupResult;
 import dev.copytrade.core.chain.OrderLookup;
 import dev.copytrade.core.executor.CopyTradeListener;
+import dev.copytrade.core.internal.CapCharges;
 import dev.copytrade.core.internal.Listeners;
 import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.mutex.ScopedTxMutex;
@@ -65,6 +68,7 @@ public final class StaleSweeper implements AutoCloseable {
     private final ScopedTxMutex exclusive;
     private final String instanceId;
     private final Listeners listeners;
+    private final CapCharges caps;
     private ScheduledExecutorService scheduler;
 
     private StaleSweeper(Builder b) {
@@ -81,6 +85,7 @@ public final class StaleSweeper implements AutoCloseable {
         this.instanceId = b.instanceId != null ? b.instanceId
                 : "sweeper-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.listeners = new Listeners(List.copyOf(b.listeners));
+        this.caps = b.capLedger == null ? null : new CapCharges(b.capLedger, CapPolicy.none(), Duration.ZERO);
     }
 
     public static Builder builder(CopyTradeStore store, ChainAdapter adapter) {
@@ -126,8 +131,16 @@ public final class StaleSweeper implements AutoCloseable {
                 resolve(r, c);
             }
         }
+        if (caps != null) {
+            try {
+                c.capsReleased = caps.releaseExpired(clock.instant(), batchSize * maxBatchesPerRun);
+            } catch (RuntimeException e) {
+                c.errors++;
+                log.warn("expired cap reservations could not be released now", e);
+            }
+        }
         SweepReport report = new SweepReport(c.claimed, c.executed, c.failed, c.expired, c.unknown, c.rechecked,
-                c.lost, c.errors, Duration.ofNanos(System.nanoTime() - started));
+                c.lost, c.errors, c.capsReleased, Duration.ofNanos(System.nanoTime() - started));
         if (report.claimed() > 0 || report.rechecked() > 0) {
             log.info("sweep: {}", report);
         }
@@ -143,6 +156,7 @@ public final class StaleSweeper implements AutoCloseable {
         int rechecked;
         int lost;
         int errors;
+        int capsReleased;
     }
 
     private void resolve(CopyTradeRecord r, Counts c) {
@@ -158,6 +172,9 @@ public final class StaleSweeper implements AutoCloseable {
                 return;
             }
             CopyTradeRecord now = result.current();
+            if (caps != null) {
+                caps.settle(now, clock.instant());
+            }
             switch (now.status()) {
                 case EXECUTED -> {
                     c.executed++;
@@ -276,6 +293,7 @@ public final class StaleSweeper implements AutoCloseable {
         private ScopedTxMutex exclusive;
         private String instanceId;
         private final List<CopyTradeListener> listeners = new ArrayList<>();
+        private CapLedger capLedger;
 
         private Builder(CopyTradeStore store, ChainAdapter adapter) {
             this.store = store;
@@ -326,6 +344,15 @@ public final class StaleSweeper implements AutoCloseable {
 
         public Builder instanceId(String instanceId) {
             this.instanceId = instanceId;
+            return this;
+        }
+
+        /**
+         * The executor's cap ledger: a resolved record's reservation is committed (EXECUTED) or released,
+         * and reservations that outlived their hold are released every run.
+         */
+        public Builder caps(CapLedger ledger) {
+            this.capLedger = InvalidInputException.requireNonNull("capLedger", ledger);
             return this;
         }
 

@@ -14,12 +14,13 @@ import java.time.Duration;
  * @param lost records another actor resolved first
  * @param errors records left as they were because the store or adapter failed (they are retried
  *     when this sweeper's claim runs out)
+ * @param capsReleased cap reservations released because they outlived their hold
  * @param elapsed wall time of the sweep
  */
 public record SweepReport(int claimed, int executed, int failed, int expired, int unknown, int rechecked, int lost,
-        int errors, Duration elapsed) {
+        int errors, int capsReleased, Duration elapsed) {
 
-    public static final SweepReport SKIPPED = new SweepReport(0, 0, 0, 0, 0, 0, 0, 0, Duration.ZERO);
+    public static final SweepReport SKIPPED = new SweepReport(0, 0, 0, 0, 0, 0, 0, 0, 0, Duration.ZERO);
 
     public int resolved() {
         return executed + failed + expired;

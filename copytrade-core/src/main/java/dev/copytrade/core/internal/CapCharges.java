@@ -1,0 +1,112 @@
+package dev.copytrade.core.internal;
+
+import dev.copytrade.core.cap.Budget;
+import dev.copytrade.core.cap.CapLedger;
+import dev.copytrade.core.cap.CapPolicy;
+import dev.copytrade.core.cap.ReserveResult;
+import dev.copytrade.core.model.CopyOrder;
+import dev.copytrade.core.model.IdempotencyKey;
+import dev.copytrade.core.model.LeaderTrade;
+import dev.copytrade.core.policy.Follower;
+import dev.copytrade.core.record.CopyTradeRecord;
+import dev.copytrade.core.record.ReasonCode;
+import dev.copytrade.core.record.RecordStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The executor's and the sweeper's use of a {@link CapLedger}: one money reservation (id = the
+ * record's key) and one trade-count reservation (id = key + ":n") per order, committed when the record
+ * is EXECUTED and released when it ends any other way.
+ */
+public final class CapCharges {
+    private static final Logger log = LoggerFactory.getLogger(CapCharges.class);
+
+    private final CapLedger ledger;
+    private final CapPolicy policy;
+    private final Duration hold;
+
+    /** @param hold how long an unsettled reservation lives before the ledger may release it */
+    public CapCharges(CapLedger ledger, CapPolicy policy, Duration hold) {
+        this.ledger = ledger;
+        this.policy = policy;
+        this.hold = hold;
+    }
+
+    /** A refusal: the reason code and detail for the SKIPPED record. */
+    public record Refusal(ReasonCode reason, Map<String, String> detail) {}
+
+    /**
+     * Reserves the order's notional and one trade; all or nothing.
+     *
+     * @return null when reserved, otherwise why not (nothing is left charged)
+     */
+    public Refusal reserve(IdempotencyKey key, CopyOrder order, LeaderTrade trade, Follower follower, Instant now) {
+        List<Budget> money = policy.moneyBudgets(order, trade, follower);
+        if (!money.isEmpty()) {
+            ReserveResult r = ledger.reserve(key.value(), money, order.notional().micros(), now, now.plus(hold));
+            if (r instanceof ReserveResult.Exhausted e) {
+                return refusal(ReasonCode.BUDGET_EXHAUSTED, e, true);
+            }
+        }
+        List<Budget> counts = policy.countBudgets(follower);
+        if (!counts.isEmpty()) {
+            ReserveResult r = ledger.reserve(countId(key), counts, 1, now, now.plus(hold));
+            if (r instanceof ReserveResult.Exhausted e) {
+                if (!money.isEmpty()) {
+                    ledger.release(key.value(), now);
+                }
+                return refusal(ReasonCode.TRADE_COUNT_EXCEEDED, e, false);
+            }
+        }
+        return null;
+    }
+
+    private static Refusal refusal(ReasonCode reason, ReserveResult.Exhausted e, boolean money) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("budget", e.budget().key());
+        d.put("window", e.budget().window().kind().name());
+        d.put("limit", money ? Decimals.format(e.budget().limit(), 6) : Long.toString(e.budget().limit()));
+        d.put("requested", money ? Decimals.format(e.requested(), 6) : Long.toString(e.requested()));
+        d.put("available", money ? Decimals.format(e.available(), 6) : Long.toString(e.available()));
+        return new Refusal(reason, d);
+    }
+
+    /**
+     * Settles the reservations of a record that reached a final state: EXECUTED commits what was
+     * filled; anything else that is final releases. Never throws: a ledger failure is logged and the
+     * reservation is left for its expiry.
+     */
+    public void settle(CopyTradeRecord r, Instant now) {
+        try {
+            if (r.status() == RecordStatus.EXECUTED) {
+                ledger.commit(r.key().value(), r.fill().notional().micros(), now);
+                ledger.commit(countId(r.key()), 1, now);
+            } else if (r.status().isTerminal()) {
+                release(r.key(), now);
+            }
+        } catch (RuntimeException e) {
+            log.error("record {}: cap ledger could not be settled for {}; the reservation stays until it expires",
+                    r.id(), r.status(), e);
+        }
+    }
+
+    /** Returns both reservations of {@code key}; idempotent. */
+    public void release(IdempotencyKey key, Instant now) {
+        ledger.release(key.value(), now);
+        ledger.release(countId(key), now);
+    }
+
+    public int releaseExpired(Instant now, int limit) {
+        return ledger.releaseExpired(now, limit);
+    }
+
+    private static String countId(IdempotencyKey key) {
+        return key.value() + ":n";
+    }
+}
