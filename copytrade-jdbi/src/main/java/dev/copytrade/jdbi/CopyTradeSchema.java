@@ -65,6 +65,22 @@ public final class CopyTradeSchema {
         }
     }
 
+    /**
+     * Drops every table the migrations created under {@code names}, and the bookkeeping table. For
+     * throw-away tables (tests, the operator check); never called by the library itself.
+     */
+    public static void drop(Jdbi jdbi, TableNames names) {
+        try {
+            jdbi.useHandle(h -> {
+                for (String table : names.allTables()) {
+                    h.execute("DROP TABLE IF EXISTS " + table);
+                }
+            });
+        } catch (JdbiException e) {
+            throw new StoreException("dropping copytrade tables failed: " + e.getMessage(), e);
+        }
+    }
+
     private static void apply(Handle h, Dialect dialect, TableNames names, String script) {
         String sql = render(dialect, names, script);
         for (String statement : sql.split(";\\s*(\\r?\\n|$)")) {

@@ -43,6 +43,11 @@ public record TableNames(String schema, String prefix) {
         return qualify(prefix + "schema_version");
     }
 
+    /** Every table copytrade creates under these names, dependents first (for {@code CopyTradeSchema.drop}). */
+    public java.util.List<String> allTables() {
+        return java.util.List.of(recordTable(), versionTable());
+    }
+
     private String qualify(String name) {
         return schema == null ? name : schema + "." + name;
     }

@@ -22,6 +22,7 @@ import dev.copytrade.core.store.PrewriteResult;
 import dev.copytrade.core.sweep.StaleSweeper;
 import dev.copytrade.core.sweep.SweepReport;
 import dev.copytrade.jdbi.CopyTradeDataSources;
+import dev.copytrade.jdbi.CopyTradeSchema;
 import dev.copytrade.jdbi.JdbiCopyTradeStore;
 import dev.copytrade.jdbi.TableNames;
 import java.io.PrintStream;
@@ -36,8 +37,9 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * The operator check. Read-only by default: counts by status, stale in-flight records (lease run out:
  * a crashed process or a sweeper that is not running) and UNKNOWN records that need a human or a later
- * reconcile. With {@code --write} it also proves, on that database, that a prewrite is idempotent and
- * that a stale record is expired by the sweep, using test rows it deletes afterwards.
+ * reconcile. With {@code --write} it also proves, on that database server and schema, that a prewrite is
+ * idempotent and that a stale record is expired by the sweep. It does so in tables of its own (a
+ * one-off prefix, dropped afterwards), so the sweep it runs can never touch a live bot's records.
  *
  * <p>Exit codes: 0 healthy, 1 attention needed (stale or UNKNOWN records), 2 bad arguments,
  * 3 the write check failed or the database could not be used.
@@ -65,15 +67,33 @@ public final class Verify {
         }
         try (HikariDataSource ds = CopyTradeDataSources.pool(o.jdbcUrl, o.user, o.password, 2)) {
             TableNames names = new TableNames(o.schema, o.prefix);
-            JdbiCopyTradeStore store = JdbiCopyTradeStore.builder(ds).tableNames(names).migrate(o.write).build();
-            int code = report(store, clock.instant(), out);
+            JdbiCopyTradeStore store = JdbiCopyTradeStore.builder(ds).tableNames(names).build();
+            int code;
+            if (tableExists(ds, names)) {
+                code = report(store, clock.instant(), out);
+            } else {
+                out.println("no copytrade table " + names.recordTable() + " in this database: nothing to report"
+                        + " (wrong --schema/--table-prefix, or the bot has not migrated it yet)");
+                code = 1;
+            }
             if (o.write) {
-                code = Math.max(code, writeCheck(store, ds, names, clock, out));
+                code = Math.max(code, writeCheck(ds, new TableNames(o.schema,
+                        "ctverify_" + UUID.randomUUID().toString().substring(0, 8) + "_"), clock, out));
             }
             return code;
         } catch (RuntimeException e) {
             err.println("verify: " + e.getMessage());
             return 3;
+        }
+    }
+
+    private static boolean tableExists(HikariDataSource ds, TableNames names) {
+        try {
+            Jdbi.create(ds).useHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + names.recordTable() + " WHERE 1 = 0")
+                    .mapTo(Long.class).one());
+            return true;
+        } catch (org.jdbi.v3.core.JdbiException e) {
+            return false;
         }
     }
 
@@ -101,9 +121,13 @@ public final class Verify {
         return healthy ? 0 : 1;
     }
 
-    /** Prewrite twice (one insert), let the lease run out, sweep against a venue that has never seen it. */
-    private static int writeCheck(JdbiCopyTradeStore store, HikariDataSource ds, TableNames names, Clock clock,
-            PrintStream out) {
+    /**
+     * Prewrite twice (one insert), let the lease run out, sweep against a venue that has never seen it;
+     * all in throw-away tables next to the live ones.
+     */
+    private static int writeCheck(HikariDataSource ds, TableNames names, Clock clock, PrintStream out) {
+        out.println("write check in throw-away tables " + names.recordTable() + " (dropped afterwards):");
+        JdbiCopyTradeStore store = JdbiCopyTradeStore.builder(ds).tableNames(names).migrate(true).build();
         String run = UUID.randomUUID().toString().substring(0, 12);
         Instant now = clock.instant();
         LeaderTrade trade = LeaderTrade.builder().signalId(SignalId.venueFill("verify", run))
@@ -131,9 +155,8 @@ public final class Verify {
                     + sweep.claimed() + ")", after.status() == RecordStatus.EXPIRED
                     && after.reason() == ReasonCode.NOT_FOUND_AT_VENUE);
         } finally {
-            int deleted = Jdbi.create(ds).withHandle(h -> h.createUpdate("DELETE FROM " + names.recordTable()
-                    + " WHERE signal_id = :s").bind("s", trade.signalId().value()).execute());
-            out.printf("  cleaned up %d test row(s)%n", deleted);
+            CopyTradeSchema.drop(Jdbi.create(ds), names);
+            out.println("  dropped the throw-away tables");
         }
         out.println(ok ? "write check: OK" : "write check: FAILED");
         return ok ? 0 : 3;

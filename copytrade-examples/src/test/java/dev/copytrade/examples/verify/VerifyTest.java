@@ -2,7 +2,20 @@ package dev.copytrade.examples.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.copytrade.core.model.Address;
+import dev.copytrade.core.model.CopyOrder;
+import dev.copytrade.core.model.FollowerId;
+import dev.copytrade.core.model.LeaderTrade;
+import dev.copytrade.core.model.Shares;
+import dev.copytrade.core.model.SignalId;
+import dev.copytrade.core.record.RecordDraft;
+import dev.copytrade.core.record.RecordStatus;
+import dev.copytrade.jdbi.CopyTradeDataSources;
+import dev.copytrade.jdbi.JdbiCopyTradeStore;
+import dev.copytrade.jdbi.TableNames;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.util.Map;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -45,13 +58,49 @@ class VerifyTest {
     @DisplayName("Scenario: verify --write proves prewrite idempotency and expiry and cleans up")
     void writeCheckOnPostgres() {
         Clock clock = Clock.fixed(Instant.parse("2026-05-01T00:00:00Z"), ZoneOffset.UTC);
+        Run none = run(clock, "--jdbc-url", url(), "--table-prefix", "verify_");
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.out()).contains("no copytrade table verify_record in this database");
+        try (HikariDataSource ds = CopyTradeDataSources.pool(url(), null, null, 1)) {
+            JdbiCopyTradeStore.builder(ds).tableNames(new TableNames(null, "verify_")).migrate(true).build();
+        }
         Run first = run(clock, "--jdbc-url", url(), "--table-prefix", "verify_", "--write");
         assertThat(first.code()).as(first.out() + first.err()).isZero();
         assertThat(first.out()).contains("[ok] prewrite inserts once", "[ok] a second writer loses the race",
-                "the stale record was expired", "cleaned up 1 test row(s)", "write check: OK", "status: OK");
+                "the stale record was expired", "dropped the throw-away tables", "write check: OK", "status: OK");
+        try (HikariDataSource ds = CopyTradeDataSources.pool(url(), null, null, 1)) {
+            long leftovers = org.jdbi.v3.core.Jdbi.create(ds).withHandle(h -> h.createQuery(
+                    "SELECT COUNT(*) FROM information_schema.tables WHERE table_name LIKE 'ctverify%'")
+                    .mapTo(Long.class).one());
+            assertThat(leftovers).as("the throw-away tables are dropped").isZero();
+        }
         Run readOnly = run(clock, "--jdbc-url", url(), "--table-prefix", "verify_");
         assertThat(readOnly.code()).isZero();
         assertThat(readOnly.out()).contains("EXPIRED    0", "stale in-flight records (lease run out, awaiting the sweep): 0");
+    }
+
+    @Test
+    @DisplayName("Scenario: verify --write leaves other records alone")
+    void writeCheckNeverTouchesLiveRecords() {
+        Clock clock = Clock.fixed(Instant.parse("2026-05-01T00:00:00Z"), ZoneOffset.UTC);
+        TableNames live = new TableNames(null, "live_");
+        try (HikariDataSource ds = CopyTradeDataSources.pool(url(), null, null, 2)) {
+            JdbiCopyTradeStore store = JdbiCopyTradeStore.builder(ds).tableNames(live).migrate(true).build();
+            LeaderTrade t = LeaderTrade.builder().signalId(SignalId.venueFill("live", "1"))
+                    .leader("0x" + "a".repeat(40)).market("0x" + "b".repeat(64), "1", "live").side("BUY")
+                    .price("0.5").size("10").timestamp(clock.instant()).build();
+            Address w = Address.of("0x" + "c".repeat(40));
+            long id = store.prewrite(RecordDraft.pending(t, FollowerId.of("live"), w, w,
+                    CopyOrder.of(t.market(), t.side(), t.price(), Shares.of("2")), Map.of(), false, "dead",
+                    clock.instant().minusSeconds(60), clock.instant().minusSeconds(120))).record().id();
+
+            Run run = run(clock, "--jdbc-url", url(), "--table-prefix", "live_", "--write");
+            assertThat(run.code()).as("a stale live record needs attention").isEqualTo(1);
+            assertThat(run.out()).contains("stale in-flight records (lease run out, awaiting the sweep): 1",
+                    "write check: OK");
+            assertThat(store.findById(id).orElseThrow().status()).as("the live record is untouched")
+                    .isEqualTo(RecordStatus.PENDING);
+        }
     }
 
     @Test
