@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Every column survives the round trip on both dialects, nanosecond timestamps included. */
+@org.junit.jupiter.api.DisplayName("Scenario: A record survives the round trip through the database exactly")
 class DialectRoundTripTest {
     @ParameterizedTest
     @EnumSource(Dialect.class)

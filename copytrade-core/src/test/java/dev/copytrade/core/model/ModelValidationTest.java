@@ -227,7 +227,7 @@ class ModelValidationTest {
     }
 
     @org.junit.jupiter.api.Test
-    @org.junit.jupiter.api.DisplayName("Token ids are canonical: leading zeros never make a second signal id")
+    @org.junit.jupiter.api.DisplayName("Scenario: Token ids are canonical: leading zeros never make a second signal id")
     void tokenIdLeadingZeros() {
         org.assertj.core.api.Assertions.assertThat(Market.normaliseTokenId("t", " 000123 ")).isEqualTo("123");
         org.assertj.core.api.Assertions.assertThat(Market.normaliseTokenId("t", "0")).isEqualTo("0");

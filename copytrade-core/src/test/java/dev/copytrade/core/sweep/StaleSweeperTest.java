@@ -173,4 +173,39 @@ class StaleSweeperTest {
         }
         assertThat(s.runOnce()).isNotSameAs(SweepReport.SKIPPED);
     }
+
+    @Test
+    @DisplayName("Scenario: The periodic sweep survives a failed run and stops on close")
+    void periodicSweepSurvivesFailuresAndStops() throws Exception {
+        LocalScopedTxMutex local = new LocalScopedTxMutex();
+        AtomicInteger runs = new AtomicInteger();
+        java.util.concurrent.CountDownLatch three = new java.util.concurrent.CountDownLatch(3);
+        // the first run fails as if the database were down; the schedule must go on
+        dev.copytrade.core.mutex.ScopedTxMutex flaky = new dev.copytrade.core.mutex.ScopedTxMutex() {
+            @Override
+            public Lease acquire(dev.copytrade.core.mutex.TxScope scope, Duration timeout) {
+                return local.acquire(scope, timeout);
+            }
+
+            @Override
+            public java.util.Optional<Lease> tryAcquire(dev.copytrade.core.mutex.TxScope scope) {
+                int n = runs.incrementAndGet();
+                three.countDown();
+                if (n == 1) {
+                    throw new IllegalStateException("database down");
+                }
+                return local.tryAcquire(scope);
+            }
+        };
+        StaleSweeper s = StaleSweeper.builder(store, venue).clock(clock).interval(Duration.ofMillis(10))
+                .exclusive(flaky).build().start();
+        assertThat(three.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(s::start).isInstanceOf(IllegalStateException.class);
+        s.close();
+        int afterClose = runs.get();
+        s.close();
+        // close waited for the scheduler to terminate: no run can start any more
+        assertThat(runs.get()).isEqualTo(afterClose);
+        assertThat(local.activeScopes()).as("every run released the sweep scope").isZero();
+    }
 }
