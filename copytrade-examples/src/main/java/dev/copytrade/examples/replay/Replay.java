@@ -9,7 +9,6 @@ import dev.copytrade.core.guardrail.Guardrail;
 import dev.copytrade.core.guardrail.GuardrailChain;
 import dev.copytrade.core.guardrail.MaxNotionalPerTrade;
 import dev.copytrade.core.guardrail.RealTradingSwitch;
-import dev.copytrade.core.memory.InMemoryCopyTradeStore;
 import dev.copytrade.core.model.ClientOrderId;
 import dev.copytrade.core.model.Usdc;
 import dev.copytrade.core.policy.CopyPolicy;
@@ -22,17 +21,22 @@ import dev.copytrade.core.record.ReasonCode;
 import dev.copytrade.core.record.RecordStatus;
 import dev.copytrade.core.sim.SimulatedChainAdapter;
 import dev.copytrade.core.sim.SimulatedChainAdapter.Behavior;
+import dev.copytrade.core.store.CopyTradeStore;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The replay bot's engine: copies every trade of a feed for a fixed set of demo followers through one
- * {@link CopyTradeExecutor} (in-memory store, simulated venue) and returns what happened as a
- * {@link ReplaySummary}. No printing here, so tests can check the numbers.
+ * {@link CopyTradeExecutor} (a {@link ReplayStore} that may hold earlier runs' records, a simulated venue
+ * that is new every run) and returns what happened as a {@link ReplaySummary}. No printing here, so
+ * tests can check the numbers.
  *
  * <p>The venue fills most orders but, decided by a hash of the client order id (so the same orders on
  * every run), rejects about 1 in 25 and times out after receiving about 1 in 50: a timed-out order
@@ -103,8 +107,22 @@ public final class Replay {
         return Behavior.fill();
     }
 
-    /** Replays {@code feed} for {@link #demoFollowers()}; {@code dryRun} records everything and sends nothing. */
+    /** Replays {@code feed} into a fresh in-memory store: the behaviour before the store was persistent. */
     public static ReplaySummary run(FeedReader.Result feed, boolean dryRun) {
+        try (ReplayStore store = ReplayStore.inMemory()) {
+            return run(feed, dryRun, store);
+        }
+    }
+
+    /**
+     * Replays {@code feed} for {@link #demoFollowers()} into {@code replayStore}, which may hold the
+     * records of earlier runs; {@code dryRun} records everything and sends nothing. The venue is new
+     * every run, so it is compared with the records this run created, never with earlier runs' records.
+     *
+     * @throws dev.copytrade.core.store.StoreException if the store cannot be read before or after the run
+     */
+    public static ReplaySummary run(FeedReader.Result feed, boolean dryRun, ReplayStore replayStore) {
+        CopyTradeStore store = replayStore.store();
         List<DemoFollower> demo = demoFollowers();
         List<Follower> followers = demo.stream().map(DemoFollower::follower).toList();
         List<Guardrail> guardrails = guardrails(demo);
@@ -112,13 +130,14 @@ public final class Replay {
         for (Guardrail g : guardrails) {
             described.add(describe(g, demo));
         }
-        InMemoryCopyTradeStore store = new InMemoryCopyTradeStore();
+        Map<RecordStatus, Long> atStart = store.countByStatus();
         SimulatedChainAdapter venue = new SimulatedChainAdapter().setRule(Replay::venueBehaviour);
         List<ReplaySummary.Tally> tallies = new ArrayList<>();
         for (int i = 0; i < followers.size(); i++) {
             tallies.add(new ReplaySummary.Tally());
         }
         List<CopyTradeRecord> inFlight = new ArrayList<>();
+        List<CopyResult> all = new ArrayList<>();
         try (CopyTradeExecutor executor = CopyTradeExecutor.builder()
                 .store(store)
                 .chainAdapter(venue)
@@ -129,6 +148,7 @@ public final class Replay {
                 .build()) {
             for (FeedReader.Entry entry : feed.entries()) {
                 List<CopyResult> results = executor.executeAll(entry.trade(), followers);
+                all.addAll(results);
                 for (int i = 0; i < results.size(); i++) {
                     CopyResult r = results.get(i);
                     tallies.get(i).add(r);
@@ -138,13 +158,57 @@ public final class Replay {
                 }
             }
         }
+        RunRecords records = RunRecords.of(all);
         List<ReplaySummary.FollowerRow> rows = new ArrayList<>();
         for (int i = 0; i < demo.size(); i++) {
             rows.add(tallies.get(i).toRow(demo.get(i)));
         }
-        return new ReplaySummary(feed, dryRun, rows, described,
+        ReplaySummary.Earlier earlier = new ReplaySummary.Earlier(records.earlierExecutions,
+                records.used.size() - records.created.size(),
+                atStart.getOrDefault(RecordStatus.PENDING, 0L) + atStart.getOrDefault(RecordStatus.SUBMITTED, 0L),
+                atStart.getOrDefault(RecordStatus.UNKNOWN, 0L));
+        long storeTotal = store.countByStatus().values().stream().mapToLong(Long::longValue).sum();
+        return new ReplaySummary(feed, dryRun, replayStore.label(), rows, described,
                 new ReplaySummary.Venue(venue.receivedCount(), venue.submitCalls(), venue.duplicateSubmissions()),
-                check(store.all(), venue.receivedOrders()), inFlight, store.countByStatus());
+                check(records.created.values(), venue.receivedOrders()), inFlight, records.byStatus(),
+                records.created.size(), earlier, storeTotal);
+    }
+
+    /**
+     * The records a run's executions ended on, split into those it created and those an earlier run
+     * left in the store. Nothing but the executor touches a record during a replay (no sweeper runs),
+     * so the record a creating call returned is the one the store holds at the end.
+     */
+    private record RunRecords(Map<Long, CopyTradeRecord> created, Map<Long, CopyTradeRecord> used,
+            int earlierExecutions) {
+
+        static RunRecords of(List<CopyResult> results) {
+            Map<Long, CopyTradeRecord> created = new LinkedHashMap<>();
+            for (CopyResult r : results) {
+                if (r.record() != null && r.outcome() != CopyResult.Outcome.DUPLICATE) {
+                    created.put(r.record().id(), r.record());
+                }
+            }
+            Map<Long, CopyTradeRecord> used = new LinkedHashMap<>(created);
+            int earlier = 0;
+            for (CopyResult r : results) {
+                // a duplicate of a record this run created is a repeated delivery, not an earlier run's decision
+                if (r.outcome() == CopyResult.Outcome.DUPLICATE && !created.containsKey(r.record().id())) {
+                    earlier++;
+                    used.putIfAbsent(r.record().id(), r.record());
+                }
+            }
+            return new RunRecords(created, used, earlier);
+        }
+
+        Map<RecordStatus, Long> byStatus() {
+            Map<RecordStatus, Long> counts = new EnumMap<>(RecordStatus.class);
+            for (RecordStatus s : RecordStatus.values()) {
+                counts.put(s, 0L);
+            }
+            used.values().forEach(r -> counts.merge(r.status(), 1L, Long::sum));
+            return counts;
+        }
     }
 
     /** A record the venue must have received: it reached SUBMITTED, and a FAILED one only by the venue's rejection. */
@@ -156,8 +220,8 @@ public final class Replay {
         };
     }
 
-    /** Compares the store with the venue's ledger, order by order. */
-    static ReplaySummary.Invariant check(List<CopyTradeRecord> records,
+    /** Compares a run's records with that run's venue ledger, order by order. */
+    static ReplaySummary.Invariant check(Collection<CopyTradeRecord> records,
             List<SimulatedChainAdapter.ReceivedOrder> venueOrders) {
         Map<ClientOrderId, List<CopyTradeRecord>> byOrderId = new HashMap<>();
         int executed = 0;

@@ -24,6 +24,7 @@ public final class ReplayReport {
         feed(out, s.feed());
         setup(out, s);
         outcomes(out, s);
+        earlierRuns(out, s);
         skips(out, s);
         venue(out, s);
         inFlight(out, s);
@@ -36,6 +37,7 @@ public final class ReplayReport {
         out.append(s.dryRun()
                 ? "mode: DRY RUN (every decision is recorded, nothing is sent; would-be orders are SKIPPED/DRY_RUN)\n"
                 : "mode: live against the simulated venue (it moves no real money)\n");
+        out.append("store: ").append(s.store()).append('\n');
     }
 
     private static void feed(StringBuilder out, FeedReader.Result f) {
@@ -82,6 +84,22 @@ public final class ReplayReport {
         out.append("  (other = LOST to another actor or NOT_RECORDED because the store failed: none expected here)\n");
     }
 
+    private static void earlierRuns(StringBuilder out, ReplaySummary s) {
+        ReplaySummary.Earlier e = s.earlier();
+        if (e.executions() > 0) {
+            out.append(String.format("already decided in an earlier run: %d (recognised by idempotency key; nothing"
+                    + " sent again)%n  they found the %d records earlier runs wrote; the duplicate column above"
+                    + " counts them%n", e.executions(), e.records()));
+        }
+        if (e.inFlightAtStart() + e.unknownAtStart() > 0) {
+            out.append(String.format("left by earlier runs with an unknown outcome: %d in flight, %d UNKNOWN%n",
+                    e.inFlightAtStart(), e.unknownAtStart()));
+            out.append("  A real bot's StaleSweeper would ask the venue about each by client order id. Not here: this"
+                    + " simulated venue\n  is new every run and never saw them, so its \"not found\" would wrongly"
+                    + " expire orders that were filled.\n");
+        }
+    }
+
     private static void skips(StringBuilder out, ReplaySummary s) {
         Set<ReasonCode> seen = EnumSet.noneOf(ReasonCode.class);
         s.followers().forEach(r -> seen.addAll(r.skippedBy().keySet()));
@@ -107,7 +125,7 @@ public final class ReplayReport {
     private static void venue(StringBuilder out, ReplaySummary s) {
         ReplaySummary.Venue v = s.venue();
         ReplaySummary.Invariant inv = s.invariant();
-        out.append("\nvenue (simulated)\n");
+        out.append("\nvenue (simulated, new every run)\n");
         kv(out, "orders received", v.receivedOrders(), "");
         kv(out, "submit calls", v.submitCalls(), "");
         kv(out, "duplicate submissions", v.duplicateSubmissions(), "must be 0");
@@ -115,9 +133,9 @@ public final class ReplayReport {
                 .sum(), "by MaxNotionalPerTrade($" + plain(Replay.CAP.toBigDecimal()) + ", CLAMP)");
         Usdc filled = s.followers().stream().map(ReplaySummary.FollowerRow::filled).reduce(Usdc.ZERO, Usdc::plus);
         out.append(String.format("  %-28s %10s%n", "filled (USDC)", money(filled)));
-        out.append(String.format("%ninvariant: orders at venue %d == records sent %d (executed %d + failed at venue %d"
-                + " + in flight %d): %s%n", inv.venueOrders(), inv.sentRecords(), inv.executed(), inv.failedAtVenue(),
-                inv.inFlight(), inv.holds() ? "OK" : "VIOLATED"));
+        out.append(String.format("%ninvariant: orders at venue %d == records this run sent %d (executed %d"
+                + " + failed at venue %d + in flight %d): %s%n", inv.venueOrders(), inv.sentRecords(), inv.executed(),
+                inv.failedAtVenue(), inv.inFlight(), inv.holds() ? "OK" : "VIOLATED"));
         if (inv.holds()) {
             out.append("  each venue order has exactly one record, each sent record is at the venue, fills match\n");
         } else {
@@ -148,15 +166,16 @@ public final class ReplayReport {
     }
 
     private static void records(StringBuilder out, ReplaySummary s) {
-        out.append(String.format("%nrecords in store: %d (%d distinct signals x %d followers):",
-                s.storedRecords(), s.feed().distinctSignals(), s.followers().size()));
+        out.append(String.format("%nrecords this run used: %d (%d distinct signals x %d followers):",
+                s.runRecords(), s.feed().distinctSignals(), s.followers().size()));
         for (RecordStatus st : RecordStatus.values()) {
             long n = s.recordsByStatus().getOrDefault(st, 0L);
             if (n > 0) {
                 out.append(' ').append(st).append(' ').append(n);
             }
         }
-        out.append('\n');
+        out.append(String.format("%n  created by this run %d, written by earlier runs %d; the store holds %d records"
+                + " in all%n", s.createdRecords(), s.earlier().records(), s.storeTotal()));
         if (!s.dryRun()) {
             out.append("note: SELLs are sent without a position check (not built yet), so followers may sell"
                     + " tokens they do not hold; the simulated venue fills them.\n");

@@ -12,20 +12,24 @@ import java.util.Map;
 
 /**
  * What a replay did, in numbers that must add up: every (accepted trade, follower) pair lands in
- * exactly one outcome, and the venue's ledger matches the store order by order.
+ * exactly one outcome, and this run's venue ledger matches the records this run created, order by order.
  *
  * @param feed what was read (accepted, rejected, normalised lines)
  * @param dryRun whether the executor ran in dry-run mode
+ * @param store which store the run used, in words
  * @param followers one row per follower, in the order they were executed
  * @param guardrails the guardrail chain, described, in evaluation order
  * @param venue what the simulated venue saw
- * @param invariant the store compared with the venue's ledger
- * @param inFlight records whose outcome is unknown (left for the reconciler), in the order they happened
- * @param recordsByStatus the store's records counted by status
+ * @param invariant the records this run created compared with the venue's ledger
+ * @param inFlight records this run left with an unknown outcome (for the reconciler), in the order they happened
+ * @param recordsByStatus the records this run's executions ended on (created now or by an earlier run), by status
+ * @param createdRecords of those, the records this run created
+ * @param earlier what this run found from earlier runs
+ * @param storeTotal records in the store after the run, whichever run wrote them
  */
-public record ReplaySummary(FeedReader.Result feed, boolean dryRun, List<FollowerRow> followers,
+public record ReplaySummary(FeedReader.Result feed, boolean dryRun, String store, List<FollowerRow> followers,
         List<String> guardrails, Venue venue, Invariant invariant, List<CopyTradeRecord> inFlight,
-        Map<RecordStatus, Long> recordsByStatus) {
+        Map<RecordStatus, Long> recordsByStatus, int createdRecords, Earlier earlier, long storeTotal) {
 
     public ReplaySummary {
         followers = List.copyOf(followers);
@@ -33,6 +37,16 @@ public record ReplaySummary(FeedReader.Result feed, boolean dryRun, List<Followe
         inFlight = List.copyOf(inFlight);
         recordsByStatus = Map.copyOf(recordsByStatus);
     }
+
+    /**
+     * What earlier runs left in the store, as this run met it.
+     *
+     * @param executions this run's executions that found a record an earlier run wrote (DUPLICATE, nothing sent)
+     * @param records distinct earlier records those executions found
+     * @param inFlightAtStart PENDING/SUBMITTED records in the store when this run began
+     * @param unknownAtStart UNKNOWN records in the store when this run began
+     */
+    public record Earlier(int executions, int records, long inFlightAtStart, long unknownAtStart) {}
 
     /**
      * One follower's outcomes.
@@ -100,15 +114,21 @@ public record ReplaySummary(FeedReader.Result feed, boolean dryRun, List<Followe
         return followers.stream().mapToInt(r -> r.count(o)).sum();
     }
 
-    /** Records in the store: one per (distinct signal, follower) when deduplication works. */
-    public long storedRecords() {
+    /** Records this run's executions ended on: one per (distinct signal, follower) when deduplication works. */
+    public long runRecords() {
         return recordsByStatus.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Executions that created their record: all but the duplicates and the prewrites the store refused. */
+    public int creatingExecutions() {
+        return accountedFor() - total(Outcome.DUPLICATE) - total(Outcome.NOT_RECORDED);
     }
 
     /** Everything adds up and nothing was sent twice: the replay's exit status. */
     public boolean consistent() {
         return accountedFor() == executions()
-                && storedRecords() == (long) feed.distinctSignals() * followers.size()
+                && runRecords() == (long) feed.distinctSignals() * followers.size()
+                && createdRecords == creatingExecutions()
                 && venue.duplicateSubmissions() == 0
                 && invariant.holds()
                 && (!dryRun || venue.receivedOrders() == 0);

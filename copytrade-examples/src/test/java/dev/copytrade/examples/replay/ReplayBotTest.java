@@ -6,28 +6,30 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.copytrade.core.executor.CopyResult.Outcome;
 import dev.copytrade.core.record.ReasonCode;
 import dev.copytrade.core.record.RecordStatus;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ReplayBotTest {
     private static final String REAL_FEED = "../shared/data/polymarket/leader-trades.jsonl";
 
-    /** The numbers every replay must satisfy, whatever the feed. */
-    private static void assertConsistent(ReplaySummary s) {
+    /** The numbers every replay must satisfy, whatever the feed and whatever earlier runs left in the store. */
+    static void assertConsistent(ReplaySummary s) {
         int trades = s.feed().entries().size();
         assertThat(s.accountedFor()).as("every trade x follower lands in exactly one outcome")
                 .isEqualTo(s.executions()).isEqualTo(trades * s.followers().size());
         assertThat(s.followers()).allSatisfy(r -> assertThat(r.total()).as(r.id()).isEqualTo(trades));
-        assertThat(s.storedRecords()).as("one record per distinct signal and follower")
+        assertThat(s.runRecords()).as("one record per distinct signal and follower")
                 .isEqualTo((long) s.feed().distinctSignals() * s.followers().size());
+        assertThat(s.createdRecords() + s.earlier().records()).isEqualTo(s.runRecords());
+        assertThat(s.createdRecords()).as("each new record was created by exactly one execution")
+                .isEqualTo(trades * s.followers().size() - s.total(Outcome.DUPLICATE));
         assertThat(s.total(Outcome.LOST) + s.total(Outcome.NOT_RECORDED)).isZero();
         assertThat(s.recordsByStatus().get(RecordStatus.PENDING)).as("nothing left half-done").isZero();
         assertThat(s.venue().duplicateSubmissions()).isZero();
@@ -99,40 +101,56 @@ class ReplayBotTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--bogus", "--feed", "--feed --dry-run", "--feed /no/such/feed.jsonl",
-            "--feed a.jsonl --feed b.jsonl"})
+            "--feed a.jsonl --feed b.jsonl", "--dry-run=yes", "--in-memory --reset", "--in-memory --db-file x",
+            "--in-memory --jdbc-url jdbc:h2:mem:x", "--jdbc-url jdbc:h2:mem:x --db-file x",
+            "--jdbc-url jdbc:h2:mem:x --reset", "--jdbc-url localhost:5432/bot", "--db-user bot",
+            "--db-password pw", "--db-file"})
     void badArgumentsExitWithTwoAndUsage(String args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        BotRun run = BotRun.of(args.split(" "));
 
-        int status = ReplayBot.run(args.split(" "), print(out), print(err));
-
-        assertThat(status).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: ").contains("usage: ReplayBot");
-        assertThat(out.size()).isZero();
+        assertThat(run.status()).as(run.both()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: ").contains("usage: ReplayBot");
+        assertThat(run.out()).isEmpty();
     }
 
     @Test
     void helpPrintsUsageAndExitsZero() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BotRun run = BotRun.of("--help");
 
-        assertThat(ReplayBot.run(new String[] {"--help"}, print(out), print(new ByteArrayOutputStream()))).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: ReplayBot");
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).startsWith("usage: ReplayBot").contains("--jdbc-url", "--in-memory", "--reset",
+                ReplayBot.PASSWORD_ENV);
     }
 
     @Test
-    void defaultRunPrintsTheSummaryAndExitsZero() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    void defaultRunPrintsTheSummaryAndExitsZero(@TempDir Path dir) {
+        BotRun run = BotRun.of("--db-file", dir.resolve("replay").toString());
 
-        int status = ReplayBot.run(new String[0], print(out), print(new ByteArrayOutputStream()));
-
-        String report = out.toString(StandardCharsets.UTF_8);
-        assertThat(status).isZero();
-        assertThat(report).contains("classpath:feeds/demo-leader-trades.jsonl", "duplicate submissions",
-                "result: consistent").containsPattern("invariant: orders at venue (\\d+) == records sent \\1 .*: OK");
+        assertThat(run.status()).as(run.both()).isZero();
+        assertThat(run.out()).contains("classpath:feeds/demo-leader-trades.jsonl", "store: H2 file database "
+                        + dir.resolve("replay") + ".mv.db", "duplicate submissions", "result: consistent")
+                .containsPattern("invariant: orders at venue (\\d+) == records this run sent \\1 .*: OK")
+                .doesNotContain("already decided in an earlier run");
     }
 
-    private static PrintStream print(ByteArrayOutputStream sink) {
-        return new PrintStream(sink, true, StandardCharsets.UTF_8);
+    @Test
+    void theDefaultStoreIsTheH2FileUnderTheWorkingDirectory() {
+        ReplayBot.Options o = ReplayBot.Options.parse(Map.of(ReplayBot.PASSWORD_ENV, "from-env"));
+
+        assertThat(o.backend()).isEqualTo(ReplayBot.Backend.H2_FILE);
+        assertThat(o.dbFile()).isEqualTo(Path.of("data", "copytrade-replay"));
+        assertThat(o.dbPassword()).as("the database password is only for --jdbc-url").isNull();
+    }
+
+    @Test
+    void thePasswordComesFromTheEnvironmentUnlessGiven() {
+        Map<String, String> env = Map.of(ReplayBot.PASSWORD_ENV, "from-env");
+        String url = "jdbc:postgresql://localhost/bot";
+
+        assertThat(ReplayBot.Options.parse(env, "--jdbc-url", url).dbPassword()).isEqualTo("from-env");
+        assertThat(ReplayBot.Options.parse(env, "--jdbc-url=" + url, "--db-password=given").dbPassword())
+                .isEqualTo("given");
+        assertThat(ReplayBot.Options.parse(Map.of(), "--jdbc-url", url).dbPassword()).isNull();
     }
 
     /** The shared data file, relative to the repository root first; null when neither location has it. */
