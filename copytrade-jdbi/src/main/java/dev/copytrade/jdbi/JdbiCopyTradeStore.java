@@ -365,14 +365,15 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
     }
 
     @Override
-    public List<CopyTradeRecord> findByStatus(RecordStatus status, int limit) {
+    public List<CopyTradeRecord> findByStatus(RecordStatus status, long afterId, int limit) {
         InvalidInputException.requireNonNull("status", status);
         if (limit <= 0) {
             return List.of();
         }
         return call("findByStatus", h -> h.createQuery("SELECT * FROM " + table
-                        + " WHERE status = :status ORDER BY id LIMIT :limit")
-                .bind("status", status.name()).bind("limit", limit).map(RecordRows.MAPPER).list());
+                        + " WHERE status = :status AND id > :after ORDER BY id LIMIT :limit")
+                .bind("status", status.name()).bind("after", afterId).bind("limit", limit)
+                .map(RecordRows.MAPPER).list());
     }
 
     @Override

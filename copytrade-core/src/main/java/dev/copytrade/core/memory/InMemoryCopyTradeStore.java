@@ -124,9 +124,9 @@ public final class InMemoryCopyTradeStore implements CopyTradeStore {
     }
 
     @Override
-    public List<CopyTradeRecord> findByStatus(RecordStatus status, int limit) {
+    public List<CopyTradeRecord> findByStatus(RecordStatus status, long afterId, int limit) {
         return byId.values().stream()
-                .filter(r -> r.status() == status)
+                .filter(r -> r.status() == status && r.id() > afterId)
                 .sorted(Comparator.comparingLong(CopyTradeRecord::id))
                 .limit(Math.max(0, limit))
                 .toList();

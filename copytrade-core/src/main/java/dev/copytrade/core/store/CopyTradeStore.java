@@ -37,7 +37,8 @@ public interface CopyTradeStore {
      * first inserts, the second gets {@code inserted = false}.
      *
      * <p>On {@link StoreException} some drafts may have been written; none was reported inserted, so
-     * none was sent, and the sweeper expires what is left PENDING. The default loops over {@code prewrite}.
+     * none was reported sent, and the sweeper resolves what is left PENDING by asking the venue. The
+     * default loops over {@code prewrite}.
      */
     default List<PrewriteResult> prewriteAll(List<RecordDraft> drafts) {
         List<PrewriteResult> out = new ArrayList<>(drafts.size());
@@ -88,7 +89,12 @@ public interface CopyTradeStore {
     Optional<CopyTradeRecord> findByKey(IdempotencyKey key);
 
     /** Up to {@code limit} records in {@code status}, by ascending id. */
-    List<CopyTradeRecord> findByStatus(RecordStatus status, int limit);
+    default List<CopyTradeRecord> findByStatus(RecordStatus status, int limit) {
+        return findByStatus(status, 0, limit);
+    }
+
+    /** Up to {@code limit} records in {@code status} with an id greater than {@code afterId}, by ascending id (paging). */
+    List<CopyTradeRecord> findByStatus(RecordStatus status, long afterId, int limit);
 
     /** How many records are in each state (every state present, zero included). */
     Map<RecordStatus, Long> countByStatus();

@@ -41,7 +41,8 @@ import org.slf4j.MDC;
  *       cannot tell (or the lookup throws) → UNKNOWN. A transport error is never a not-found, and a
  *       PENDING record is asked about too, because an order known only by its client order id leaves
  *       without a SUBMITTED write;
- *   <li>UNKNOWN records are looked up again on every run (optional) and resolved when the venue answers.
+ *   <li>UNKNOWN records are looked up again, a batch per run, paging through all of them (optional),
+ *       and resolved when the venue answers.
  * </ul>
  *
  * Records are claimed in bounded batches with a lease of their own ({@code claimLease}), so several
@@ -70,6 +71,8 @@ public final class StaleSweeper implements AutoCloseable {
     private final Listeners listeners;
     private final CapCharges caps;
     private ScheduledExecutorService scheduler;
+    // where the last UNKNOWN re-check stopped: pages through all of them, so none starves behind the first batch
+    private volatile long unknownCursor;
 
     private StaleSweeper(Builder b) {
         this.store = b.store;
@@ -126,10 +129,12 @@ public final class StaleSweeper implements AutoCloseable {
             }
         }
         if (recheckUnknown) {
-            for (CopyTradeRecord r : store.findByStatus(RecordStatus.UNKNOWN, batchSize)) {
+            List<CopyTradeRecord> page = store.findByStatus(RecordStatus.UNKNOWN, unknownCursor, batchSize);
+            for (CopyTradeRecord r : page) {
                 c.rechecked++;
                 resolve(r, c);
             }
+            unknownCursor = page.size() < batchSize ? 0 : page.get(page.size() - 1).id();
         }
         if (caps != null) {
             try {

@@ -64,8 +64,8 @@ final class FaultyStore implements CopyTradeStore {
     }
 
     @Override
-    public List<CopyTradeRecord> findByStatus(RecordStatus status, int limit) {
-        return delegate.findByStatus(status, limit);
+    public List<CopyTradeRecord> findByStatus(RecordStatus status, long afterId, int limit) {
+        return delegate.findByStatus(status, afterId, limit);
     }
 
     @Override

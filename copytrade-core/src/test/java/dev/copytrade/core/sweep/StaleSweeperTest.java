@@ -21,6 +21,7 @@ import dev.copytrade.core.sim.SimulatedChainAdapter.Behavior;
 import dev.copytrade.core.time.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
@@ -207,5 +208,23 @@ class StaleSweeperTest {
         // close waited for the scheduler to terminate: no run can start any more
         assertThat(runs.get()).isEqualTo(afterClose);
         assertThat(local.activeScopes()).as("every run released the sweep scope").isZero();
+    }
+
+    @Test
+    @DisplayName("Scenario: UNKNOWN records are re-checked page by page, none starves")
+    void unknownRecheckPagesThroughAll() {
+        venue.setDefault(Behavior.timeoutAfterReceive());
+        CopyTradeExecutor ex = executor();
+        for (int i = 0; i < 5; i++) {
+            ex.execute(trade(), follower);
+        }
+        clock.advance(Duration.ofMinutes(11));
+        venue.setLookupsUnavailable(true);
+        StaleSweeper s = StaleSweeper.builder(store, venue).clock(clock).batchSize(2).build();
+        SweepReport first = s.runOnce();
+        assertThat(first.unknown()).isEqualTo(5);
+        // each later run looks at the next page of UNKNOWN records, then starts over
+        assertThat(List.of(s.runOnce().rechecked(), s.runOnce().rechecked(), s.runOnce().rechecked(),
+                s.runOnce().rechecked())).containsExactly(2, 1, 2, 2);
     }
 }

@@ -19,7 +19,7 @@ import java.util.List;
  * {@code README:begin} and {@code README:end} markers, which a test compares with README.md). Run with
  *
  * <pre>
- * ./mvnw -q -pl copytrade-examples -am compile exec:java -Dexec.mainClass=dev.copytrade.examples.quickstart.QuickstartExample
+ * ./mvnw -q -pl copytrade-examples -am test-compile exec:java -Dexec.mainClass=dev.copytrade.examples.quickstart.QuickstartExample
  * </pre>
  */
 public final class QuickstartExample {

@@ -22,7 +22,7 @@ import java.util.Random;
  * for byte (a test regenerates it and compares). Regenerate from the repository root with
  *
  * <pre>
- * ./mvnw -q -pl copytrade-examples -am compile exec:java \
+ * ./mvnw -q -pl copytrade-examples -am test-compile exec:java \
  *     -Dexec.mainClass=dev.copytrade.examples.replay.DemoFeedGenerator
  * </pre>
  *
