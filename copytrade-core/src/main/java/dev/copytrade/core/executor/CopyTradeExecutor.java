@@ -158,29 +158,23 @@ public final class CopyTradeExecutor implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             plans.add(plan(trade, InvalidInputException.requireNonNull("followers[" + i + "]", followers.get(i)), now));
         }
-        CopyResult[] results = new CopyResult[n];
+        List<PrewriteResult> written;
         try {
             for (int i = 0; i < n; i++) {
                 plans.set(i, charge(plans.get(i), now));
                 drafts.add(plans.get(i).draft);
             }
-        } catch (RuntimeException e) {
-            for (int i = 0; i < n; i++) {
-                uncharge(plans.get(i), now);
-                results[i] = notRecorded(plans.get(i), e);
-            }
-            return List.of(results);
-        }
-        List<PrewriteResult> written;
-        try {
             written = store.prewriteAll(drafts);
         } catch (RuntimeException e) {
-            for (int i = 0; i < n; i++) {
-                uncharge(plans.get(i), now);
-                results[i] = notRecorded(plans.get(i), e);
+            // nothing was sent for any follower: give back every reservation and report each one
+            List<CopyResult> failed = new ArrayList<>(n);
+            for (Plan p : plans) {
+                uncharge(p, now);
+                failed.add(notRecorded(p, e));
             }
-            return List.of(results);
+            return failed;
         }
+        CopyResult[] results = new CopyResult[n];
         Map<TxScope, List<Integer>> bySigner = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             PrewriteResult w = written.get(i);
