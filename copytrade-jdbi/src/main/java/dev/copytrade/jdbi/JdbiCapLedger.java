@@ -243,8 +243,9 @@ public final class JdbiCapLedger implements CapLedger {
     }
 
     /**
-     * H2 refuses an insert that races an uncommitted one at once, and that row is not visible yet: the
-     * whole transaction is retried, by which time it is.
+     * A key that was just reported taken but cannot be read. Both dialects wait for the racing insert to
+     * commit before they report it (measured for H2 2.3), so this is a guard: the whole transaction is
+     * retried rather than charging without the row's lock.
      */
     private static StoreException racingInsert(String what) {
         return new StoreException(what + " is being inserted by another transaction",
