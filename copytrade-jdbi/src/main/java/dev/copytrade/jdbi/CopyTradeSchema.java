@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The schema, shipped as versioned SQL under {@code db/copytrade/<dialect>/V<n>__<name>.sql}
- * (Flyway-style, with placeholders {@code ${copytrade_table}} and {@code ${copytrade_name}}), and a
+ * (Flyway-style, with placeholders {@code ${copytrade_table}} and {@code ${copytrade_name}} for the
+ * record table, and {@code ${copytrade_cap_<reservation|budget|charge>_<table|name>}} for the cap
+ * ledger's tables since V2: the qualified table and the bare name for indexes and constraints), and a
  * built-in migrator for hosts that use neither Flyway nor Liquibase. The migrator records applied
  * versions in {@code <prefix>schema_version}; on PostgreSQL it holds an advisory lock while it works,
  * so several processes starting at once migrate exactly once.
@@ -26,7 +28,7 @@ public final class CopyTradeSchema {
     private static final Logger log = LoggerFactory.getLogger(CopyTradeSchema.class);
 
     /** Every migration, in order. A new one is appended, never edited. */
-    public static final List<String> MIGRATIONS = List.of("V1__copytrade_record.sql");
+    public static final List<String> MIGRATIONS = List.of("V1__copytrade_record.sql", "V2__copytrade_caps.sql");
 
     private static final long ADVISORY_LOCK_KEY = 0x636f70797472L; // "copytr"
 
@@ -100,7 +102,13 @@ public final class CopyTradeSchema {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("${copytrade_table}", names.recordTable())
-                    .replace("${copytrade_name}", names.recordName());
+                    .replace("${copytrade_name}", names.recordName())
+                    .replace("${copytrade_cap_reservation_table}", names.capReservationTable())
+                    .replace("${copytrade_cap_reservation_name}", names.capReservationName())
+                    .replace("${copytrade_cap_budget_table}", names.capBudgetTable())
+                    .replace("${copytrade_cap_budget_name}", names.capBudgetName())
+                    .replace("${copytrade_cap_charge_table}", names.capChargeTable())
+                    .replace("${copytrade_cap_charge_name}", names.capChargeName());
         } catch (IOException e) {
             throw new StoreException("cannot read migration " + path, e);
         }

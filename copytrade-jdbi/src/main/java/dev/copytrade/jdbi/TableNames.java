@@ -38,6 +38,33 @@ public record TableNames(String schema, String prefix) {
         return qualify(recordName());
     }
 
+    /** The unqualified cap reservation table name (one row per reservation id). */
+    public String capReservationName() {
+        return prefix + "cap_reservation";
+    }
+
+    public String capReservationTable() {
+        return qualify(capReservationName());
+    }
+
+    /** The unqualified cap budget table name (one counter or lock row per budget and UTC day). */
+    public String capBudgetName() {
+        return prefix + "cap_budget";
+    }
+
+    public String capBudgetTable() {
+        return qualify(capBudgetName());
+    }
+
+    /** The unqualified cap charge table name (one row per reservation and budget it charges). */
+    public String capChargeName() {
+        return prefix + "cap_charge";
+    }
+
+    public String capChargeTable() {
+        return qualify(capChargeName());
+    }
+
     /** The built-in migrator's bookkeeping table. */
     public String versionTable() {
         return qualify(prefix + "schema_version");

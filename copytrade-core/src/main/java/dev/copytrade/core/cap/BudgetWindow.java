@@ -10,10 +10,12 @@ import java.time.ZoneOffset;
  *
  * <ul>
  *   <li>{@link Kind#UTC_DAY}: spend counts from 00:00:00 UTC to the next 00:00:00 UTC; the budget is
- *       whole again at midnight UTC;
- *   <li>{@link Kind#ROLLING}: spend counts while it is younger than {@code length}: an amount reserved
- *       at t stops counting at t + length.
+ *       whole again at midnight UTC (spend dated exactly 00:00:00 belongs to the day that starts then);
+ *   <li>{@link Kind#ROLLING}: spend counts while it is at most {@code length} old: an amount reserved at
+ *       t counts at every instant from t to t + length, both included, and no longer after.
  * </ul>
+ *
+ * <p>In both cases {@link #start} is the first instant whose spend counts at {@code now}.
  */
 public record BudgetWindow(Kind kind, Duration length) {
 

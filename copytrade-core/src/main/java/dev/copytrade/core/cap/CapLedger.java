@@ -12,18 +12,30 @@ import java.util.List;
  * from core's test-jar.
  *
  * <p>Invariant, for every budget and every instant: reserved + committed within the window ≤ limit.
+ *
+ * <p>A budget is identified by its key and window, not its limit: a limit changed between calls applies
+ * to the spend already counted. A reservation counts from its {@code at} for as long as its window says
+ * ({@link BudgetWindow}); a commit keeps that position and only lowers the units.
  */
 public interface CapLedger {
 
     /**
      * Atomically charges {@code units} against every budget in {@code budgets} (all or nothing), under
      * {@code reservationId} (the record's idempotency key). Idempotent: reserving an id that is already
-     * reserved or committed returns {@link ReserveResult.Reserved} and charges nothing more.
+     * reserved or committed returns {@link ReserveResult.Reserved} and charges nothing more (whatever
+     * budgets and units this call names). An id that was released may be reserved again: that is a new
+     * reservation, charged afresh. When several budgets cannot take it, the result names the first of them
+     * in {@code budgets} order. A rolling budget checks the new units against all spend dated from
+     * {@code at - length} to {@code at + length} (every window that will count them), which is exact when
+     * reservations arrive in time order and never over the limit when they do not.
      *
+     * @param budgets the budgets to charge, each at most once (by key and window); empty charges nothing
      * @param units positive; micro-USDC for money budgets, 1 for a trade-count budget (a reservation
      *     names one unit amount for all its budgets: use separate calls for money and counts)
      * @param at the instant the spend counts from (its window position)
-     * @param expiresAt when an unsettled reservation is released by {@link #releaseExpired}
+     * @param expiresAt when an unsettled reservation is released by {@link #releaseExpired}; not before
+     *     {@code at}
+     * @throws dev.copytrade.core.model.InvalidInputException naming the field for a bad argument
      * @throws dev.copytrade.core.store.StoreException if the ledger cannot answer (nothing charged)
      */
     ReserveResult reserve(String reservationId, List<Budget> budgets, long units, Instant at, Instant expiresAt);
@@ -33,15 +45,24 @@ public interface CapLedger {
      * returned to every budget). Idempotent; a no-op for an unknown, released or committed id.
      *
      * @return true if this call settled it
+     * @throws dev.copytrade.core.model.InvalidInputException naming {@code actualUnits} when it is negative
+     *     or more than the reservation holds
      */
     boolean commit(String reservationId, long actualUnits, Instant at);
 
     /** Returns a reservation's units to every budget. Idempotent; a no-op once committed or released. */
     boolean release(String reservationId, Instant at);
 
-    /** Releases up to {@code limit} reservations whose {@code expiresAt} has passed; returns how many. */
+    /**
+     * Releases up to {@code limit} reservations still unsettled whose {@code expiresAt ≤ now}, earliest
+     * first; returns how many. Safe to run from several processes at once: each is released once.
+     */
     int releaseExpired(Instant now, int limit);
 
-    /** Units reserved plus committed that count against {@code budget} at {@code now}. */
+    /**
+     * Units reserved plus committed that count against {@code budget} at {@code now}: for a UTC-day budget
+     * all spend dated in the UTC day of {@code now}; for a rolling one, spend dated from
+     * {@code now - length} to {@code now}, both included.
+     */
     long used(Budget budget, Instant now);
 }

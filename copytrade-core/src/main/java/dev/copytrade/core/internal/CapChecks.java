@@ -1,0 +1,76 @@
+package dev.copytrade.core.internal;
+
+import dev.copytrade.core.cap.Budget;
+import dev.copytrade.core.cap.BudgetWindow;
+import dev.copytrade.core.model.InvalidInputException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Argument checks and budget identity shared by every {@code CapLedger}, so the in-memory and the
+ * database ledgers reject the same input with the same field names and count the same budgets together.
+ */
+public final class CapChecks {
+    private static final Pattern RESERVATION_ID = Pattern.compile("[\\x21-\\x7e]{1,200}");
+
+    private CapChecks() {}
+
+    public static void reserve(String reservationId, List<Budget> budgets, long units, Instant at, Instant expiresAt) {
+        reservationId(reservationId);
+        InvalidInputException.requireNonNull("budgets", budgets);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < budgets.size(); i++) {
+            Budget b = InvalidInputException.requireNonNull("budgets[" + i + "]", budgets.get(i));
+            if (!seen.add(identity(b))) {
+                // two limits on one counter: which one would hold is a guess, so refuse it
+                throw new InvalidInputException("budgets", identity(b), "names the same budget twice");
+            }
+        }
+        if (units <= 0) {
+            throw new InvalidInputException("units", units, "must be positive");
+        }
+        InvalidInputException.requireNonNull("at", at);
+        InvalidInputException.requireNonNull("expiresAt", expiresAt);
+        if (expiresAt.isBefore(at)) {
+            throw new InvalidInputException("expiresAt", expiresAt, "must not be before at (" + at + ")");
+        }
+    }
+
+    /** Checks the arguments of {@code commit} and {@code release}. */
+    public static void settle(String reservationId, Instant at) {
+        reservationId(reservationId);
+        InvalidInputException.requireNonNull("at", at);
+    }
+
+    /** {@code actualUnits} of a commit against what the reservation holds. */
+    public static void actualUnits(long actualUnits, long reservedUnits) {
+        if (actualUnits < 0 || actualUnits > reservedUnits) {
+            throw new InvalidInputException("actualUnits", actualUnits,
+                    "must be between 0 and the " + reservedUnits + " units reserved");
+        }
+    }
+
+    private static void reservationId(String reservationId) {
+        InvalidInputException.requireNonNull("reservationId", reservationId);
+        if (!RESERVATION_ID.matcher(reservationId).matches()) {
+            throw new InvalidInputException("reservationId", reservationId, "must be 1..200 printable ASCII characters");
+        }
+    }
+
+    /** A stable name of a window, e.g. {@code UTC_DAY} or {@code ROLLING/PT24H}. */
+    public static String windowName(BudgetWindow window) {
+        return window.kind() == BudgetWindow.Kind.UTC_DAY ? "UTC_DAY" : "ROLLING/" + window.length();
+    }
+
+    /**
+     * What makes two budgets one counter: key and window, not the limit, so a limit changed in the
+     * configuration applies to the spend already counted. Keys hold no spaces, so the space cannot be
+     * ambiguous.
+     */
+    public static String identity(Budget budget) {
+        return budget.key() + " " + windowName(budget.window());
+    }
+}

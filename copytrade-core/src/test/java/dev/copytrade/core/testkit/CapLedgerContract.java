@@ -1,0 +1,379 @@
+package dev.copytrade.core.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.copytrade.core.cap.Budget;
+import dev.copytrade.core.cap.BudgetWindow;
+import dev.copytrade.core.cap.CapLedger;
+import dev.copytrade.core.cap.ReserveResult;
+import dev.copytrade.core.cap.ReserveResult.Exhausted;
+import dev.copytrade.core.cap.ReserveResult.Reserved;
+import dev.copytrade.core.model.InvalidInputException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link CapLedger} must have. Subclass it and return the ledger under test.
+ *
+ * <p>Tolerates a ledger shared by all its tests (a database that is not wiped between them): every test
+ * charges budgets with fresh keys under fresh reservation ids. Only the expiry test releases expired
+ * reservations, and every other reservation here expires in ten years, so that test may count exactly;
+ * it must not run concurrently with another sweep of the same ledger at those instants.
+ */
+public abstract class CapLedgerContract {
+    /** A Monday morning, far from midnight UTC. */
+    protected static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
+    private static final Instant NEVER = T0.plus(Duration.ofDays(3650));
+    private static final long USDC = 1_000_000L;
+    private static final int THREADS = 16;
+
+    /** The ledger under test; called once or more per test, may return the same instance every time. */
+    protected abstract CapLedger ledger();
+
+    /** A key or id no other test (or earlier run against a shared database) has used. */
+    protected static String fresh(String name) {
+        return "contract:" + name + ":" + UUID.randomUUID();
+    }
+
+    private static Budget daily(String name, long limit) {
+        return new Budget(fresh(name), limit, BudgetWindow.utcDay());
+    }
+
+    private static Budget rolling(String name, Duration length, long limit) {
+        return new Budget(fresh(name), limit, BudgetWindow.rolling(length));
+    }
+
+    private ReserveResult reserve(String id, long units, Instant at, Budget... budgets) {
+        return ledger().reserve(id, List.of(budgets), units, at, NEVER);
+    }
+
+    /** Reserves under a fresh id, asserts it was taken, returns the id. */
+    private String reserved(long units, Instant at, Budget... budgets) {
+        String id = fresh("reservation");
+        assertThat(reserve(id, units, at, budgets)).isEqualTo(new Reserved(id));
+        return id;
+    }
+
+    private void assertUsed(Instant now, long expected, Budget... budgets) {
+        for (Budget b : budgets) {
+            assertThat(ledger().used(b, now)).as("used of %s at %s", b.key(), now).isEqualTo(expected);
+        }
+    }
+
+    // ---- limits -----------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("Scenario: Reservation exactly at the limit passes")
+    void reservationExactlyAtTheLimitPasses() {
+        Budget day = daily("exact-day", 1_000 * USDC);
+        Budget window = rolling("exact-rolling", Duration.ofHours(24), 1_000 * USDC);
+        reserved(600 * USDC, T0, day, window);
+
+        reserved(400 * USDC, T0, day, window);
+
+        assertUsed(T0, 1_000 * USDC, day, window);
+        Budget whole = rolling("exact-whole", Duration.ofMinutes(5), 7);
+        reserved(7, T0, whole);
+        assertUsed(T0, 7, whole);
+    }
+
+    @Test
+    @DisplayName("Scenario: One unit over the limit is exhausted")
+    void oneUnitOverTheLimitIsExhausted() {
+        Budget day = daily("over-day", 1_000 * USDC);
+        Budget window = rolling("over-rolling", Duration.ofHours(24), 1_000 * USDC);
+        reserved(600 * USDC, T0, day, window);
+        long oneOver = 400 * USDC + 1;
+
+        assertThat(reserve(fresh("over"), oneOver, T0, day, window))
+                .isEqualTo(new Exhausted(day, oneOver, 400 * USDC));
+        assertThat(reserve(fresh("over"), oneOver, T0, window, day))
+                .isEqualTo(new Exhausted(window, oneOver, 400 * USDC));
+        assertUsed(T0, 600 * USDC, day, window);
+
+        reserved(400 * USDC, T0, day, window);
+        assertThat(reserve(fresh("over"), 1, T0, day)).isEqualTo(new Exhausted(day, 1, 0));
+        assertUsed(T0, 1_000 * USDC, day, window);
+    }
+
+    @Test
+    @DisplayName("Scenario: Reservations are all or nothing across budgets")
+    void reservationsAreAllOrNothingAcrossBudgets() {
+        Budget roomy = daily("roomy", 1_000 * USDC);
+        Budget tight = rolling("tight", Duration.ofHours(24), 10 * USDC);
+        Budget other = daily("other", 10 * USDC);
+        reserved(8 * USDC, T0, tight, other);
+
+        assertThat(reserve(fresh("aon"), 5 * USDC, T0, roomy, tight, other))
+                .isEqualTo(new Exhausted(tight, 5 * USDC, 2 * USDC));
+        assertThat(reserve(fresh("aon"), 5 * USDC, T0, roomy, other, tight))
+                .as("several short: the first in the order given is named")
+                .isEqualTo(new Exhausted(other, 5 * USDC, 2 * USDC));
+        assertUsed(T0, 0, roomy);
+        assertUsed(T0, 8 * USDC, tight, other);
+
+        reserved(2 * USDC, T0, roomy, tight, other);
+        assertUsed(T0, 2 * USDC, roomy);
+        assertUsed(T0, 10 * USDC, tight, other);
+    }
+
+    @Test
+    @DisplayName("a lowered limit holds back new reservations; the same key over another window is another budget")
+    void budgetsAreIdentifiedByKeyAndWindow() {
+        Budget day = daily("identity", 100 * USDC);
+        Budget sameKeyRolling = new Budget(day.key(), 100 * USDC, BudgetWindow.rolling24h());
+        Budget lowered = new Budget(day.key(), 50 * USDC, BudgetWindow.utcDay());
+        assertUsed(T0, 0, day, sameKeyRolling);
+        reserved(80 * USDC, T0, day);
+
+        assertUsed(T0, 80 * USDC, day, lowered);
+        assertUsed(T0, 0, sameKeyRolling);
+        assertThat(reserve(fresh("lowered"), 1, T0, lowered)).isEqualTo(new Exhausted(lowered, 1, 0));
+        reserved(100 * USDC, T0, sameKeyRolling);
+        reserved(20 * USDC, T0, day);
+        assertUsed(T0, 100 * USDC, day, sameKeyRolling);
+    }
+
+    // ---- idempotency and settling ----------------------------------------------------------------
+
+    @Test
+    @DisplayName("reserving an id again charges nothing more, whatever it names")
+    void reserveIsIdempotent() {
+        Budget a = daily("idem-a", 100 * USDC);
+        Budget b = daily("idem-b", 100 * USDC);
+        String id = reserved(30 * USDC, T0, a);
+
+        assertThat(reserve(id, 30 * USDC, T0, a)).isEqualTo(new Reserved(id));
+        assertThat(reserve(id, 90 * USDC, T0.plusSeconds(5), a, b)).isEqualTo(new Reserved(id));
+        assertUsed(T0, 30 * USDC, a);
+        assertUsed(T0, 0, b);
+
+        assertThat(ledger().commit(id, 30 * USDC, T0)).isTrue();
+        assertThat(reserve(id, 30 * USDC, T0, a)).isEqualTo(new Reserved(id));
+        assertUsed(T0, 30 * USDC, a);
+    }
+
+    @Test
+    @DisplayName("the same id reserved from 16 threads at once is charged once")
+    void sameIdFromManyThreadsIsChargedOnce() {
+        for (int round = 0; round < 10; round++) {
+            Budget day = daily("idem-race", 1_000 * USDC);
+            String id = fresh("idem-race");
+            List<ReserveResult> results = Concurrently.run(THREADS, i -> reserve(id, 7 * USDC, T0, day));
+
+            assertThat(results).as("round %d", round).containsOnly(new Reserved(id));
+            assertUsed(T0, 7 * USDC, day);
+        }
+    }
+
+    @Test
+    @DisplayName("commit keeps the actual units, returns the rest to every budget, and settles once")
+    void commitReleasesTheDifference() {
+        Budget day = daily("commit-day", 100 * USDC);
+        Budget window = rolling("commit-rolling", Duration.ofHours(1), 100 * USDC);
+        String id = reserved(100 * USDC, T0, day, window);
+
+        assertThat(ledger().commit(id, 60 * USDC, T0.plusSeconds(1))).isTrue();
+
+        assertUsed(T0.plusSeconds(1), 60 * USDC, day, window);
+        assertThat(ledger().commit(id, 60 * USDC, T0.plusSeconds(2))).isFalse();
+        assertThat(ledger().commit(id, 10 * USDC, T0.plusSeconds(2))).isFalse();
+        assertThat(ledger().release(id, T0.plusSeconds(3))).isFalse();
+        assertUsed(T0.plusSeconds(3), 60 * USDC, day, window);
+        reserved(40 * USDC, T0.plusSeconds(3), day, window);
+
+        String nothingSpent = reserved(5, T0, daily("commit-zero", 5));
+        assertThat(ledger().commit(nothingSpent, 0, T0)).isTrue();
+        assertThat(ledger().commit(fresh("unknown"), 1, T0)).isFalse();
+        assertThat(ledger().release(fresh("unknown"), T0)).isFalse();
+    }
+
+    @Test
+    @DisplayName("commit of more than was reserved names actualUnits and changes nothing")
+    void commitOfMoreThanReservedIsRejected() {
+        Budget day = daily("commit-over", 100 * USDC);
+        String id = reserved(10 * USDC, T0, day);
+
+        for (long bad : new long[] {10 * USDC + 1, -1}) {
+            assertThatThrownBy(() -> ledger().commit(id, bad, T0))
+                    .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                        assertThat(e.field()).isEqualTo("actualUnits");
+                        assertThat(e.value()).isEqualTo(String.valueOf(bad));
+                    });
+        }
+        assertUsed(T0, 10 * USDC, day);
+        assertThat(ledger().commit(id, 10 * USDC, T0)).isTrue();
+        assertUsed(T0, 10 * USDC, day);
+    }
+
+    @Test
+    @DisplayName("release returns every unit to every budget, once; a released id may be reserved afresh")
+    void releaseReturnsEverything() {
+        Budget day = daily("release-day", 100 * USDC);
+        Budget window = rolling("release-rolling", Duration.ofHours(1), 100 * USDC);
+        String id = reserved(100 * USDC, T0, day, window);
+
+        assertThat(ledger().release(id, T0.plusSeconds(1))).isTrue();
+
+        assertUsed(T0.plusSeconds(1), 0, day, window);
+        assertThat(ledger().release(id, T0.plusSeconds(2))).isFalse();
+        assertThat(ledger().commit(id, 100 * USDC, T0.plusSeconds(2))).isFalse();
+        assertUsed(T0.plusSeconds(2), 0, day, window);
+
+        assertThat(reserve(id, 70 * USDC, T0.plusSeconds(3), day, window)).isEqualTo(new Reserved(id));
+        assertUsed(T0.plusSeconds(3), 70 * USDC, day, window);
+        assertThat(ledger().commit(id, 70 * USDC, T0.plusSeconds(4))).isTrue();
+        assertUsed(T0.plusSeconds(4), 70 * USDC, day, window);
+    }
+
+    @Test
+    @DisplayName("Scenario: Expired reservations are released")
+    void expiredReservationsAreReleased() {
+        Budget day = daily("expiry", 1_000 * USDC);
+        String first = fresh("expiry-60s");
+        String second = fresh("expiry-120s");
+        String committed = fresh("expiry-committed");
+        ledger().reserve(first, List.of(day), 10 * USDC, T0, T0.plusSeconds(60));
+        ledger().reserve(second, List.of(day), 20 * USDC, T0, T0.plusSeconds(120));
+        ledger().reserve(committed, List.of(day), 40 * USDC, T0, T0.plusSeconds(30));
+        assertThat(ledger().commit(committed, 40 * USDC, T0.plusSeconds(1))).isTrue();
+
+        assertThat(ledger().releaseExpired(T0.plusSeconds(59), 100)).isZero();
+        assertUsed(T0.plusSeconds(59), 70 * USDC, day);
+
+        assertThat(ledger().releaseExpired(T0.plusSeconds(60), 100)).isEqualTo(1);
+        assertUsed(T0.plusSeconds(60), 60 * USDC, day);
+        assertThat(ledger().commit(first, 10 * USDC, T0.plusSeconds(61))).as("too late: already released").isFalse();
+        assertThat(ledger().releaseExpired(T0.plusSeconds(119), 100)).isZero();
+        assertThat(ledger().releaseExpired(T0.plusSeconds(120), 100)).isEqualTo(1);
+        assertUsed(T0.plusSeconds(120), 40 * USDC, day);
+
+        for (int i = 0; i < 3; i++) {
+            ledger().reserve(fresh("expiry-batch"), List.of(day), USDC, T0, T0.plusSeconds(200));
+        }
+        assertThat(ledger().releaseExpired(T0.plusSeconds(300), 2)).isEqualTo(2);
+        assertThat(ledger().releaseExpired(T0.plusSeconds(300), 2)).isEqualTo(1);
+        assertThat(ledger().releaseExpired(T0.plusSeconds(300), 2)).isZero();
+        assertUsed(T0.plusSeconds(300), 40 * USDC, day);
+    }
+
+    // ---- windows ----------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("Scenario: UTC day budget is whole again at midnight")
+    void utcDayBudgetIsWholeAgainAtMidnight() {
+        Instant midnight = Instant.parse("2026-03-03T00:00:00Z");
+        Instant lastSecond = midnight.minusSeconds(1);
+        Budget day = daily("midnight", 100 * USDC);
+        String late = reserved(60 * USDC, lastSecond, day);
+        reserved(40 * USDC, midnight.minus(Duration.ofDays(1)), day);
+        assertThat(reserve(fresh("midnight"), 1, lastSecond, day)).isEqualTo(new Exhausted(day, 1, 0));
+
+        assertUsed(midnight, 0, day);
+        reserved(100 * USDC, midnight, day);
+
+        assertUsed(midnight, 100 * USDC, day);
+        assertUsed(lastSecond, 100 * USDC, day);
+        assertThat(ledger().commit(late, 50 * USDC, midnight.plusSeconds(1))).as("settled after midnight").isTrue();
+        assertUsed(lastSecond, 90 * USDC, day);
+        assertUsed(midnight.plusSeconds(1), 100 * USDC, day);
+        assertThat(reserve(fresh("midnight"), 1, midnight.plusSeconds(1), day)).isEqualTo(new Exhausted(day, 1, 0));
+    }
+
+    @Test
+    @DisplayName("Scenario: Rolling window forgets old spend")
+    void rollingWindowForgetsOldSpend() {
+        Duration hour = Duration.ofHours(1);
+        Budget window = rolling("rolling", hour, 100 * USDC);
+        reserved(60 * USDC, T0, window);
+        reserved(40 * USDC, T0.plus(Duration.ofMinutes(30)), window);
+
+        Instant oneHourOn = T0.plus(hour);
+        assertUsed(oneHourOn, 100 * USDC, window);
+        assertThat(reserve(fresh("rolling"), 1, oneHourOn, window))
+                .as("spend exactly one window old still counts")
+                .isEqualTo(new Exhausted(window, 1, 0));
+
+        Instant justAfter = oneHourOn.plusSeconds(1);
+        assertUsed(justAfter, 40 * USDC, window);
+        reserved(60 * USDC, justAfter, window);
+        assertThat(reserve(fresh("rolling"), 1, justAfter, window)).isEqualTo(new Exhausted(window, 1, 0));
+        assertUsed(justAfter.plus(Duration.ofMinutes(30)), 60 * USDC, window);
+        assertUsed(justAfter.plus(hour).plusSeconds(1), 0, window);
+    }
+
+    @Test
+    @DisplayName("a late-dated rolling reservation must fit beside spend up to one window after it")
+    void rollingBudgetStaysUnderTheLimitOutOfOrder() {
+        Budget window = rolling("out-of-order", Duration.ofHours(1), 100 * USDC);
+        reserved(100 * USDC, T0.plus(Duration.ofMinutes(90)), window);
+
+        assertThat(reserve(fresh("out-of-order"), 1, T0.plus(Duration.ofMinutes(45)), window))
+                .isEqualTo(new Exhausted(window, 1, 0));
+        reserved(100 * USDC, T0.plus(Duration.ofMinutes(29)), window);
+        assertUsed(T0.plus(Duration.ofMinutes(45)), 100 * USDC, window);
+        assertUsed(T0.plus(Duration.ofMinutes(90)), 100 * USDC, window);
+    }
+
+    // ---- input ------------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("bad arguments are refused naming the field, before anything is charged")
+    void badArgumentsNameTheField() {
+        Budget day = daily("input", 100 * USDC);
+        assertRefused("reservationId", () -> reserve(" ", 1, T0, day));
+        assertRefused("reservationId", () -> reserve(null, 1, T0, day));
+        assertRefused("units", () -> reserve(fresh("input"), 0, T0, day));
+        assertRefused("at", () -> reserve(fresh("input"), 1, null, day));
+        assertRefused("expiresAt", () -> ledger().reserve(fresh("input"), List.of(day), 1, T0, T0.minusSeconds(1)));
+        assertRefused("budgets", () -> reserve(fresh("input"), 1, T0, day,
+                new Budget(day.key(), 5, BudgetWindow.utcDay())));
+        assertRefused("budgets", () -> ledger().reserve(fresh("input"), null, 1, T0, NEVER));
+        assertRefused("at", () -> ledger().commit(fresh("input"), 1, null));
+        assertRefused("now", () -> ledger().used(day, null));
+        assertUsed(T0, 0, day);
+    }
+
+    private static void assertRefused(String field, ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(InvalidInputException.class,
+                e -> assertThat(e.field()).isEqualTo(field));
+    }
+
+    // ---- concurrency ------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("Scenario: Concurrent reservations never overshoot the cap")
+    void concurrentReservationsNeverOvershootTheCap() {
+        long limit = 1_000 * USDC;
+        long order = 7 * USDC;
+        // one window at a time: charged together, the first budget locked would hide a race on the other
+        for (Budget cap : List.of(daily("race-day", limit), rolling("race-rolling", Duration.ofHours(24), limit))) {
+            List<Integer> committedPerThread = Concurrently.run(THREADS, t -> {
+                List<String> mine = new ArrayList<>();
+                while (true) {
+                    String id = fresh("race");
+                    if (reserve(id, order, T0, cap) instanceof Exhausted) {
+                        break;
+                    }
+                    mine.add(id);
+                }
+                for (String id : mine) {
+                    assertThat(ledger().commit(id, order, T0)).isTrue();
+                }
+                return mine.size();
+            });
+
+            long committed = committedPerThread.stream().mapToLong(n -> n * order).sum();
+            assertThat(committed).as(cap.window().toString()).isLessThanOrEqualTo(limit);
+            assertThat(limit - committed).as(cap.window().toString()).isLessThan(order);
+            assertUsed(T0, committed, cap);
+        }
+    }
+}

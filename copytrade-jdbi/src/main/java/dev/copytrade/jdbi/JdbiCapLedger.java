@@ -1,0 +1,498 @@
+package dev.copytrade.jdbi;
+
+import dev.copytrade.core.cap.Budget;
+import dev.copytrade.core.cap.BudgetWindow;
+import dev.copytrade.core.cap.CapLedger;
+import dev.copytrade.core.cap.ReserveResult;
+import dev.copytrade.core.internal.CapChecks;
+import dev.copytrade.core.model.InvalidInputException;
+import dev.copytrade.core.store.StoreException;
+import dev.copytrade.jdbi.internal.RecordRows;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Update;
+
+/**
+ * {@link CapLedger} on JDBI 3, correct across processes sharing the database: PostgreSQL (the target) or
+ * H2 (a light extra dialect). Semantics as {@code InMemoryCapLedger} states them; every method is one
+ * transaction that commits before it returns.
+ *
+ * <p>Design. Three tables ({@code V2__copytrade_caps.sql}): a reservation row per id (status
+ * RESERVED/COMMITTED/RELEASED, units, {@code spent_at}, {@code expires_at}) that makes reserve, commit
+ * and release idempotent; a charge row per (reservation, budget) it charged, which is how a commit or a
+ * release returns units exactly; and a budget row per budget: for a UTC-day budget one counter per day,
+ * for a rolling budget one lock row. A reservation, in one transaction:
+ *
+ * <ol>
+ *   <li>inserts its reservation row ({@code ON CONFLICT DO NOTHING}); if the id exists and is not
+ *       released, it answers {@code Reserved} having charged nothing (a concurrent reserve of the same id
+ *       waits on the key, then sees the winner's row);
+ *   <li>visits its budgets in one order (sorted by key, then window) so two transactions never wait on
+ *       each other's budget rows in a cycle;
+ *   <li>charges a UTC-day budget with one conditional {@code UPDATE … SET used = used + :u WHERE … AND
+ *       used <= :limit - :u}; the row lock and PostgreSQL's re-check of the condition after a wait make it
+ *       exact with no read-then-write (the day's row is inserted on first use, racing inserts tolerated);
+ *   <li>charges a rolling budget by locking its row ({@code SELECT … FOR UPDATE}), summing the live
+ *       charges dated from {@code at - length} to {@code at + length} (an index range scan), and only then
+ *       inserting its charge, before the lock is released by the commit;
+ *   <li>inserts its charge rows and commits, or rolls everything back and answers {@code Exhausted}.
+ * </ol>
+ *
+ * <p>A commit lowers the charges (and the day counters) by the unspent units; a release deletes the
+ * charges and returns their units to the counters; both lock the reservation row first and then the
+ * budget rows in the same order. {@code releaseExpired} claims expired reservations with
+ * {@code FOR UPDATE SKIP LOCKED} on PostgreSQL (several sweepers never block each other, and a row being
+ * committed right now is skipped), in batches of at most {@value #BATCH}. A transaction that loses a
+ * deadlock, a serialization check or (on H2) a racing insert or lock wait is retried whole: nothing it did
+ * survived. Instants are kept to the microsecond. Database errors become {@link StoreException}.
+ */
+public final class JdbiCapLedger implements CapLedger {
+    private static final int BATCH = 500;
+    private static final int ATTEMPTS = 20;
+    /** The bucket of a rolling budget's lock row: rolling budgets have no counter, only this row. */
+    private static final Instant LOCK_ROW = Instant.EPOCH;
+    private static final Set<String> TRANSIENT = Set.of("40001", "40P01");
+    /** H2 reports a racing insert of the same key, a lock wait timeout and a concurrent update so. */
+    private static final Set<String> TRANSIENT_H2 = Set.of("23505", "HYT00", "90131");
+
+    private final Jdbi jdbi;
+    private final Dialect dialect;
+    private final String reservations;
+    private final String budgets;
+    private final String charges;
+
+    private JdbiCapLedger(Jdbi jdbi, Dialect dialect, TableNames names) {
+        this.jdbi = jdbi;
+        this.dialect = dialect;
+        this.reservations = names.capReservationTable();
+        this.budgets = names.capBudgetTable();
+        this.charges = names.capChargeTable();
+    }
+
+    /** A ledger over {@code dataSource}; the dialect is detected unless set. */
+    public static Builder builder(DataSource dataSource) {
+        InvalidInputException.requireNonNull("dataSource", dataSource);
+        return new Builder(dataSource);
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** A budget as this ledger visits it: where it sits in the caller's list, and its counter or lock row. */
+    private record Visit(int index, Budget budget, String window, Instant bucket) {
+        static final Comparator<Visit> LOCK_ORDER = Comparator.comparing((Visit v) -> v.budget().key())
+                .thenComparing(Visit::window);
+
+        static Visit of(int index, Budget b, Instant at) {
+            boolean daily = b.window().kind() == BudgetWindow.Kind.UTC_DAY;
+            return new Visit(index, b, CapChecks.windowName(b.window()), daily ? b.window().start(at) : LOCK_ROW);
+        }
+
+        boolean daily() {
+            return budget.window().kind() == BudgetWindow.Kind.UTC_DAY;
+        }
+    }
+
+    /** Day-counter units held by charges, as commit and release give them back. */
+    private record Charge(String key, String window, Instant bucket, long units) {
+        /** The same order as {@link Visit#LOCK_ORDER}, computed here rather than by the database's collation. */
+        static final Comparator<Charge> LOCK_ORDER = Comparator.comparing(Charge::key).thenComparing(Charge::window)
+                .thenComparing(Charge::bucket);
+    }
+
+    /** Unwinds the reserve transaction with the answer when a budget cannot take the units. */
+    private static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient ReserveResult.Exhausted result;
+
+        Refused(ReserveResult.Exhausted result) {
+            super(null, null, false, false);
+            this.result = result;
+        }
+    }
+
+    // ---- reserve ----------------------------------------------------------------------------------
+
+    @Override
+    public ReserveResult reserve(String reservationId, List<Budget> budgetList, long units, Instant at, Instant expiresAt) {
+        CapChecks.reserve(reservationId, budgetList, units, at, expiresAt);
+        List<Visit> visits = new ArrayList<>(budgetList.size());
+        for (int i = 0; i < budgetList.size(); i++) {
+            visits.add(Visit.of(i, budgetList.get(i), at));
+        }
+        visits.sort(Visit.LOCK_ORDER);
+        try {
+            return inTransaction("reserve", h -> {
+                if (!claimId(h, reservationId, units, at, expiresAt)) {
+                    return new ReserveResult.Reserved(reservationId);
+                }
+                Visit refused = null;
+                long refusedRoom = 0;
+                for (Visit v : visits) {
+                    long room = v.daily() ? chargeDay(h, v, units) : roomInRollingWindow(h, v, units, at);
+                    // keep visiting after a refusal: the answer names the first short budget in the caller's order
+                    if (room >= 0 && (refused == null || v.index() < refused.index())) {
+                        refused = v;
+                        refusedRoom = room;
+                    }
+                }
+                if (refused != null) {
+                    throw new Refused(new ReserveResult.Exhausted(refused.budget(), units, refusedRoom));
+                }
+                insertCharges(h, reservationId, visits, units, at);
+                return new ReserveResult.Reserved(reservationId);
+            });
+        } catch (Refused r) {
+            return r.result;
+        }
+    }
+
+    /**
+     * Makes this call the holder of {@code id}: true when it inserted the row or revived a released one
+     * (charge now), false when the id is already reserved or committed (charge nothing).
+     */
+    private boolean claimId(Handle h, String id, long units, Instant at, Instant expiresAt) {
+        int inserted = insertIfAbsent(h, "INSERT INTO " + reservations + " (reservation_id, status, reserved_units,"
+                + " units, spent_at, expires_at) VALUES (:id, 'RESERVED', :units, :units, :at, :expiresAt)",
+                "reservation_id", u -> u.bind("id", id).bind("units", units).bind("at", RecordRows.timestamp(at))
+                        .bind("expiresAt", RecordRows.timestamp(expiresAt)));
+        if (inserted == 1) {
+            return true;
+        }
+        Optional<String> status = h.createQuery("SELECT status FROM " + reservations
+                        + " WHERE reservation_id = :id FOR UPDATE").bind("id", id).mapTo(String.class).findOne();
+        if (status.isEmpty()) {
+            throw racingInsert("reservation " + id);
+        }
+        if (!status.get().equals("RELEASED")) {
+            return false;
+        }
+        h.createUpdate("UPDATE " + reservations + " SET status = 'RESERVED', reserved_units = :units, units = :units,"
+                        + " spent_at = :at, expires_at = :expiresAt, settled_at = NULL WHERE reservation_id = :id")
+                .bind("id", id).bind("units", units).bind("at", RecordRows.timestamp(at))
+                .bind("expiresAt", RecordRows.timestamp(expiresAt)).execute();
+        return true;
+    }
+
+    /** Charges a UTC-day counter; returns -1 when charged, else the room it had (nothing charged). */
+    private long chargeDay(Handle h, Visit v, long units) {
+        Budget b = v.budget();
+        while (true) {
+            int charged = h.createUpdate("UPDATE " + budgets + " SET used = used + :units WHERE budget_key = :key"
+                            + " AND budget_window = :window AND bucket = :bucket AND used <= :limit - :units")
+                    .bind("units", units).bind("limit", b.limit()).bind("key", b.key()).bind("window", v.window())
+                    .bind("bucket", RecordRows.timestamp(v.bucket())).execute();
+            if (charged == 1) {
+                return -1;
+            }
+            Optional<Long> used = selectUsed(h, v, false);
+            if (used.isPresent()) {
+                return Math.max(0, b.limit() - used.get());
+            }
+            if (units > b.limit()) {
+                return b.limit();
+            }
+            // the day's first charge creates its counter; if another transaction created it first, charge that
+            if (insertBudgetRow(h, v, units) == 1) {
+                return -1;
+            }
+        }
+    }
+
+    /** Locks a rolling budget and returns -1 when {@code units} fit in it, else the room it has. */
+    private long roomInRollingWindow(Handle h, Visit v, long units, Instant at) {
+        if (selectUsed(h, v, true).isEmpty()) {
+            insertBudgetRow(h, v, 0);
+            if (selectUsed(h, v, true).isEmpty()) {
+                throw racingInsert("budget " + v.budget().key());
+            }
+        }
+        Budget b = v.budget();
+        long counted = sumCharges(h, v, b.window().start(at), at.plus(b.window().length()));
+        return units <= b.limit() - counted ? -1 : Math.max(0, b.limit() - counted);
+    }
+
+    /** Live charges of a rolling budget dated from {@code from} to {@code to}, both included. */
+    private long sumCharges(Handle h, Visit v, Instant from, Instant to) {
+        return h.createQuery("SELECT COALESCE(SUM(units), 0) FROM " + charges + " WHERE budget_key = :key"
+                        + " AND budget_window = :window AND spent_at BETWEEN :from AND :to")
+                .bind("key", v.budget().key()).bind("window", v.window())
+                .bind("from", RecordRows.timestamp(from)).bind("to", RecordRows.timestamp(to))
+                .mapTo(Long.class).one();
+    }
+
+    private Optional<Long> selectUsed(Handle h, Visit v, boolean lock) {
+        return h.createQuery("SELECT used FROM " + budgets + " WHERE budget_key = :key AND budget_window = :window"
+                        + " AND bucket = :bucket" + (lock ? " FOR UPDATE" : ""))
+                .bind("key", v.budget().key()).bind("window", v.window()).bind("bucket", RecordRows.timestamp(v.bucket()))
+                .mapTo(Long.class).findOne();
+    }
+
+    /**
+     * A key that was just reported taken but cannot be read. Both dialects wait for the racing insert to
+     * commit before they report it (measured for H2 2.3), so this is a guard: the whole transaction is
+     * retried rather than charging without the row's lock.
+     */
+    private static StoreException racingInsert(String what) {
+        return new StoreException(what + " is being inserted by another transaction",
+                new SQLException("racing insert", "40001"));
+    }
+
+    private int insertBudgetRow(Handle h, Visit v, long used) {
+        return insertIfAbsent(h, "INSERT INTO " + budgets + " (budget_key, budget_window, bucket, used)"
+                        + " VALUES (:key, :window, :bucket, :used)", "budget_key, budget_window, bucket",
+                u -> u.bind("key", v.budget().key()).bind("window", v.window())
+                        .bind("bucket", RecordRows.timestamp(v.bucket())).bind("used", used));
+    }
+
+    private void insertCharges(Handle h, String id, List<Visit> visits, long units, Instant at) {
+        if (visits.isEmpty()) {
+            return;
+        }
+        PreparedBatch batch = h.prepareBatch("INSERT INTO " + charges + " (reservation_id, budget_key, budget_window,"
+                + " bucket, spent_at, units) VALUES (:id, :key, :window, :bucket, :at, :units)");
+        for (Visit v : visits) {
+            batch.bind("id", id).bind("key", v.budget().key()).bind("window", v.window())
+                    .bind("bucket", RecordRows.timestamp(v.daily() ? v.bucket() : null))
+                    .bind("at", RecordRows.timestamp(at)).bind("units", units).add();
+        }
+        batch.execute();
+    }
+
+    /**
+     * Runs an insert that may meet an existing key: PostgreSQL skips it ({@code ON CONFLICT DO NOTHING}, so
+     * the transaction stays usable); H2 has no such clause, but a failed statement there does not abort the
+     * transaction, so the duplicate is caught. Returns the rows inserted.
+     */
+    private int insertIfAbsent(Handle h, String insert, String conflictColumns, Consumer<Update> binder) {
+        if (dialect == Dialect.POSTGRESQL) {
+            var u = h.createUpdate(insert + " ON CONFLICT (" + conflictColumns + ") DO NOTHING");
+            binder.accept(u);
+            return u.execute();
+        }
+        try {
+            var u = h.createUpdate(insert);
+            binder.accept(u);
+            return u.execute();
+        } catch (JdbiException e) {
+            if (!"23505".equals(sqlState(e))) {
+                throw e;
+            }
+            return 0;
+        }
+    }
+
+    // ---- settle -----------------------------------------------------------------------------------
+
+    @Override
+    public boolean commit(String reservationId, long actualUnits, Instant at) {
+        CapChecks.settle(reservationId, at);
+        return inTransaction("commit", h -> {
+            Optional<Long> reserved = h.createQuery("SELECT reserved_units FROM " + reservations
+                            + " WHERE reservation_id = :id FOR UPDATE").bind("id", reservationId)
+                    .mapTo(Long.class).findOne();
+            if (reserved.isEmpty()) {
+                return false;
+            }
+            CapChecks.actualUnits(actualUnits, reserved.get());
+            int settled = h.createUpdate("UPDATE " + reservations + " SET status = 'COMMITTED', units = :units,"
+                            + " settled_at = :at WHERE reservation_id = :id AND status = 'RESERVED'")
+                    .bind("units", actualUnits).bind("at", RecordRows.timestamp(at)).bind("id", reservationId).execute();
+            if (settled == 0) {
+                return false;
+            }
+            long unspent = reserved.get() - actualUnits;
+            if (unspent > 0) {
+                List<Charge> held = chargesOf(h, List.of(reservationId));
+                returnToCounters(h, held.stream().map(c -> new Charge(c.key(), c.window(), c.bucket(), unspent)).toList());
+                h.createUpdate("UPDATE " + charges + " SET units = :units WHERE reservation_id = :id")
+                        .bind("units", actualUnits).bind("id", reservationId).execute();
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public boolean release(String reservationId, Instant at) {
+        CapChecks.settle(reservationId, at);
+        return inTransaction("release", h -> {
+            int settled = h.createUpdate("UPDATE " + reservations + " SET status = 'RELEASED', settled_at = :at"
+                            + " WHERE reservation_id = :id AND status = 'RESERVED'")
+                    .bind("at", RecordRows.timestamp(at)).bind("id", reservationId).execute();
+            if (settled == 0) {
+                return false;
+            }
+            dropCharges(h, List.of(reservationId));
+            return true;
+        });
+    }
+
+    @Override
+    public int releaseExpired(Instant now, int limit) {
+        InvalidInputException.requireNonNull("now", now);
+        int released = 0;
+        while (released < limit) {
+            int batch = Math.min(BATCH, limit - released);
+            int n = inTransaction("releaseExpired", h -> releaseExpiredBatch(h, now, batch));
+            released += n;
+            if (n < batch) {
+                break;
+            }
+        }
+        return released;
+    }
+
+    private int releaseExpiredBatch(Handle h, Instant now, int batch) {
+        String expired = "SELECT reservation_id FROM " + reservations + " WHERE status = 'RESERVED'"
+                + " AND expires_at <= :now ORDER BY expires_at, reservation_id LIMIT :limit";
+        List<String> ids = h.createQuery(dialect == Dialect.POSTGRESQL ? expired + " FOR UPDATE SKIP LOCKED" : expired)
+                .bind("now", RecordRows.timestamp(now)).bind("limit", batch).mapTo(String.class).list();
+        List<String> won = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            // the re-check matters on H2, whose candidates are not locked: a commit may have come first
+            int settled = h.createUpdate("UPDATE " + reservations + " SET status = 'RELEASED', settled_at = :now"
+                            + " WHERE reservation_id = :id AND status = 'RESERVED' AND expires_at <= :now")
+                    .bind("now", RecordRows.timestamp(now)).bind("id", id).execute();
+            if (settled == 1) {
+                won.add(id);
+            }
+        }
+        dropCharges(h, won);
+        return won.size();
+    }
+
+    /** Deletes the charges of released reservations and returns their units to the day counters. */
+    private void dropCharges(Handle h, List<String> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        returnToCounters(h, chargesOf(h, ids));
+        h.createUpdate("DELETE FROM " + charges + " WHERE reservation_id IN (<ids>)").bindList("ids", ids).execute();
+    }
+
+    /** The day-counter charges of {@code ids}, summed per counter row. */
+    private List<Charge> chargesOf(Handle h, List<String> ids) {
+        return h.createQuery("SELECT budget_key, budget_window, bucket, SUM(units) AS units FROM " + charges
+                        + " WHERE reservation_id IN (<ids>) AND bucket IS NOT NULL GROUP BY budget_key, budget_window, bucket")
+                .bindList("ids", ids)
+                .map((rs, ctx) -> new Charge(rs.getString("budget_key"), rs.getString("budget_window"),
+                        rs.getObject("bucket", OffsetDateTime.class).toInstant(), rs.getLong("units")))
+                .list();
+    }
+
+    /** Lowers day counters, visiting them in lock order so this never waits in a cycle with a reserve. */
+    private void returnToCounters(Handle h, List<Charge> held) {
+        List<Charge> ordered = new ArrayList<>(held);
+        ordered.sort(Charge.LOCK_ORDER);
+        for (Charge c : ordered) {
+            h.createUpdate("UPDATE " + budgets + " SET used = used - :units WHERE budget_key = :key"
+                            + " AND budget_window = :window AND bucket = :bucket")
+                    .bind("units", c.units()).bind("key", c.key()).bind("window", c.window())
+                    .bind("bucket", RecordRows.timestamp(c.bucket())).execute();
+        }
+    }
+
+    // ---- read -------------------------------------------------------------------------------------
+
+    @Override
+    public long used(Budget budget, Instant now) {
+        InvalidInputException.requireNonNull("budget", budget);
+        InvalidInputException.requireNonNull("now", now);
+        Visit v = Visit.of(0, budget, now);
+        return read("used", h -> v.daily() ? selectUsed(h, v, false).orElse(0L)
+                : sumCharges(h, v, budget.window().start(now), now));
+    }
+
+    // ---- plumbing ---------------------------------------------------------------------------------
+
+    private <T> T read(String what, HandleCallback<T, RuntimeException> work) {
+        try {
+            return jdbi.withHandle(work);
+        } catch (JdbiException e) {
+            throw new StoreException(what + " failed: " + rootMessage(e), e);
+        }
+    }
+
+    private <T> T inTransaction(String what, HandleCallback<T, RuntimeException> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return jdbi.inTransaction(work);
+            } catch (JdbiException | StoreException e) {
+                String state = sqlState(e);
+                boolean retry = TRANSIENT.contains(state) || (dialect == Dialect.H2 && TRANSIENT_H2.contains(state));
+                if (!retry || attempt == ATTEMPTS) {
+                    throw e instanceof StoreException se ? se
+                            : new StoreException(what + " failed: " + rootMessage(e), e);
+                }
+            }
+        }
+    }
+
+    private static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null) {
+                return s.getSQLState();
+            }
+        }
+        return "";
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+
+    /** Defaults: dialect detected from the database, tables {@link TableNames#defaults()}, no migration. */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private Dialect dialect;
+        private TableNames names = TableNames.defaults();
+        private boolean migrate;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        public Builder dialect(Dialect dialect) {
+            this.dialect = InvalidInputException.requireNonNull("dialect", dialect);
+            return this;
+        }
+
+        public Builder tableNames(TableNames names) {
+            this.names = InvalidInputException.requireNonNull("tableNames", names);
+            return this;
+        }
+
+        /** Run the built-in migrator at build (safe with several processes starting at once on PostgreSQL). */
+        public Builder migrate(boolean migrate) {
+            this.migrate = migrate;
+            return this;
+        }
+
+        public JdbiCapLedger build() {
+            Dialect d = dialect != null ? dialect : Dialect.detect(dataSource);
+            Jdbi jdbi = Jdbi.create(dataSource);
+            if (migrate) {
+                CopyTradeSchema.migrate(jdbi, d, names);
+            }
+            return new JdbiCapLedger(jdbi, d, names);
+        }
+    }
+}
