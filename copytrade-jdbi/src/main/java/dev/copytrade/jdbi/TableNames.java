@@ -72,7 +72,8 @@ public record TableNames(String schema, String prefix) {
 
     /** Every table copytrade creates under these names, dependents first (for {@code CopyTradeSchema.drop}). */
     public java.util.List<String> allTables() {
-        return java.util.List.of(recordTable(), versionTable());
+        return java.util.List.of(capChargeTable(), capBudgetTable(), capReservationTable(), recordTable(),
+                versionTable());
     }
 
     private String qualify(String name) {
