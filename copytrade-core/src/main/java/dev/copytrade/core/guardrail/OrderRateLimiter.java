@@ -1,10 +1,10 @@
 package dev.copytrade.core.guardrail;
 
+import dev.copytrade.core.internal.EpochNanos;
 import dev.copytrade.core.model.Address;
 import dev.copytrade.core.model.CopyOrder;
 import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.record.ReasonCode;
-import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -86,7 +86,7 @@ public final class OrderRateLimiter implements Guardrail {
     @Override
     public Decision evaluate(CopyOrder order, GuardrailContext context) {
         Address signer = context.follower().signer();
-        long now = nanos(context.now());
+        long now = EpochNanos.of(context.now());
         if (context.phase() == GuardrailContext.Phase.PRE_TRADE) {
             AtomicLong cell = nextDue.get(signer);
             long wait = waitNanos(cell == null ? NEVER : cell.get(), now);
@@ -114,9 +114,5 @@ public final class OrderRateLimiter implements Guardrail {
         long retryAfterMs = (waitNanos + 999_999) / 1_000_000;
         return Decision.skip(ReasonCode.RATE_LIMITED, "signer", signer.value(), "retryAfterMs",
                 Long.toString(retryAfterMs), "perMinute", Integer.toString(perMinute), "burst", Integer.toString(burst));
-    }
-
-    private static long nanos(Instant t) {
-        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
     }
 }

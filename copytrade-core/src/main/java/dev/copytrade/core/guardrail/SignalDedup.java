@@ -3,6 +3,7 @@ package dev.copytrade.core.guardrail;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.copytrade.core.executor.CopyTradeListener;
+import dev.copytrade.core.internal.EpochNanos;
 import dev.copytrade.core.model.CopyOrder;
 import dev.copytrade.core.model.FollowerId;
 import dev.copytrade.core.model.InvalidInputException;
@@ -60,10 +61,7 @@ public final class SignalDedup implements Guardrail, CopyTradeListener {
         this.seen = Caffeine.newBuilder()
                 .expireAfterWrite(ttl)
                 .maximumSize(maxEntries)
-                .ticker(() -> {
-                    Instant now = clock.instant();
-                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-                })
+                .ticker(EpochNanos.ticker(clock))
                 .executor(Runnable::run)
                 .build();
     }

@@ -105,6 +105,23 @@ class CachingQuoteSourceTest {
     }
 
     @Test
+    void theTtlRunsFromWhenTheCallCompleted() {
+        // a slow call: two seconds pass while the source answers
+        CachingQuoteSource cached = new CachingQuoteSource((m, s) -> {
+            clock.advance(Duration.ofSeconds(2));
+            return fresh();
+        }, Duration.ofSeconds(5), clock);
+        Quote first = cached.quote(MARKET, Side.BUY);
+
+        clock.advance(Duration.ofSeconds(5).minusNanos(1));
+        Quote stillCached = cached.quote(MARKET, Side.BUY);
+        clock.advance(Duration.ofNanos(1));
+
+        assertThat(stillCached).isSameAs(first);
+        assertThat(cached.quote(MARKET, Side.BUY)).isNotSameAs(first);
+    }
+
+    @Test
     void eachMarketAndSideIsItsOwnEntry() {
         CachingQuoteSource cached = new CachingQuoteSource((m, s) -> fresh(), Duration.ofSeconds(5), clock);
         Market other = Fixtures.validTrade().market("0x" + "cd".repeat(32), Fixtures.TOKEN_ID, "other").build().market();

@@ -3,12 +3,12 @@ package dev.copytrade.core.guardrail.market;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.copytrade.core.internal.EpochNanos;
 import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.model.Market;
 import dev.copytrade.core.model.Side;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -37,7 +37,7 @@ public final class CachingQuoteSource implements QuoteSource {
 
     /** @param clock what the TTL is measured by; pass the executor's clock when tests drive it */
     public CachingQuoteSource(QuoteSource source, Duration ttl, Clock clock) {
-        this(source, ttl, ticker(InvalidInputException.requireNonNull("clock", clock)));
+        this(source, ttl, EpochNanos.ticker(InvalidInputException.requireNonNull("clock", clock)));
     }
 
     private CachingQuoteSource(QuoteSource source, Duration ttl, Ticker ticker) {
@@ -55,17 +55,15 @@ public final class CachingQuoteSource implements QuoteSource {
                 .buildAsync();
     }
 
-    private static Ticker ticker(Clock clock) {
-        return () -> {
-            Instant now = clock.instant();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        };
-    }
-
     @Override
     public Quote quote(Market market, Side side) {
+        Key key = new Key(market, side);
+        CompletableFuture<Quote> cached = cache.getIfPresent(key);
+        if (cached != null) {
+            return await(cached);
+        }
         CompletableFuture<Quote> mine = new CompletableFuture<>();
-        CompletableFuture<Quote> shared = cache.get(new Key(market, side), (k, executor) -> mine);
+        CompletableFuture<Quote> shared = cache.get(key, (k, executor) -> mine);
         if (shared == mine) {
             // we installed the future, so we make the call; everyone else waits on it
             try {
@@ -80,6 +78,10 @@ public final class CachingQuoteSource implements QuoteSource {
                 throw e;
             }
         }
+        return await(shared);
+    }
+
+    private static Quote await(CompletableFuture<Quote> shared) {
         try {
             return shared.join();
         } catch (CompletionException e) {
