@@ -3,36 +3,39 @@ package dev.copytrade.core.guardrail;
 import dev.copytrade.core.model.Address;
 import dev.copytrade.core.model.CopyOrder;
 import dev.copytrade.core.model.InvalidInputException;
-import dev.copytrade.core.record.ReasonCode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Only followers whose wallet is listed may trade ({@code FOLLOWER_NOT_ALLOWED} otherwise). An empty
- * list is refused at construction: to allow everyone, leave the guardrail out.
+ * list is refused at construction: to allow everyone, leave the guardrail out. The same check as
+ * {@code AccessList.allow(Subject.FOLLOWER_WALLET, ...)}, kept under its own name.
  */
 public final class FollowerAllowlist implements Guardrail {
-    private final Set<Address> wallets;
+    private final AccessList list;
 
     public FollowerAllowlist(Set<Address> wallets) {
         InvalidInputException.requireNonNull("executionAllowlist", wallets);
-        if (wallets.isEmpty()) {
-            throw new InvalidInputException("executionAllowlist", "[]", "must name at least one wallet");
+        List<String> values = new ArrayList<>(wallets.size());
+        for (Address w : wallets) {
+            values.add(InvalidInputException.requireNonNull("executionAllowlist", w).value());
         }
-        this.wallets = Set.copyOf(wallets);
+        this.list = new AccessList(AccessList.Subject.FOLLOWER_WALLET, AccessList.Mode.ALLOW, values);
+    }
+
+    private FollowerAllowlist(AccessList list) {
+        this.list = list;
     }
 
     public static FollowerAllowlist of(String... wallets) {
-        Set<Address> set = new java.util.HashSet<>();
-        for (String w : wallets) {
-            set.add(Address.parse("executionAllowlist", w));
-        }
-        return new FollowerAllowlist(set);
+        return new FollowerAllowlist(
+                new AccessList(AccessList.Subject.FOLLOWER_WALLET, AccessList.Mode.ALLOW, Arrays.asList(wallets)));
     }
 
     @Override
     public Decision evaluate(CopyOrder order, GuardrailContext context) {
-        Address wallet = context.follower().wallet();
-        return wallets.contains(wallet) ? Decision.allow()
-                : Decision.skip(ReasonCode.FOLLOWER_NOT_ALLOWED, "wallet", wallet.value());
+        return list.evaluate(order, context);
     }
 }

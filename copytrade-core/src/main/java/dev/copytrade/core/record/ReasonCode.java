@@ -27,6 +27,38 @@ public enum ReasonCode {
     NOTIONAL_CAP_EXCEEDED,
     /** The follower's wallet is not on the execution allowlist. */
     FOLLOWER_NOT_ALLOWED,
+    /** The follower's wallet is on the execution denylist. */
+    FOLLOWER_DENIED,
+    /** The follower's signer (worker) is not on the worker allowlist. */
+    SIGNER_NOT_ALLOWED,
+    /** The follower's signer (worker) is on the worker denylist. */
+    SIGNER_DENIED,
+    /** The leader's wallet is not on the leader allowlist. */
+    LEADER_NOT_ALLOWED,
+    /** The leader's wallet is on the leader denylist. */
+    LEADER_DENIED,
+    /** The market (by slug or condition id) is not on the market allowlist. */
+    MARKET_NOT_ALLOWED,
+    /** The market (by slug or condition id) is on the market denylist. */
+    MARKET_DENIED,
+    /** The signer's order-rate token bucket is empty; see {@code detail.retryAfterMs}. */
+    RATE_LIMITED,
+    /** A BUY's limit price or the current ask is outside the configured probability band. */
+    PRICE_OUT_OF_BAND,
+    /** The current quote is worse than the leader's price by more than the allowed deviation. */
+    QUOTE_DEVIATION,
+    /** The quote is older than the allowed age. */
+    QUOTE_STALE,
+    /** No quote could be had: the quote source failed, or the book side the order needs is empty. */
+    QUOTE_UNAVAILABLE,
+    /** A SELL for a market in which the follower's wallet holds no shares. */
+    NO_POSITION,
+    /** The market or the follower is cooling down after a run of failed orders. */
+    COOLDOWN,
+    /** The follower's realized loss for the current UTC day has reached the daily limit. */
+    LOSS_LIMIT,
+    /** This process saw the same (signal, follower) within the dedup window. */
+    DUPLICATE_SIGNAL,
     /** A money budget (global, wallet, market or leader, over its window) cannot take the order. */
     BUDGET_EXHAUSTED,
     /** A trade-count budget (global or per follower, over its window) is used up. */
