@@ -126,13 +126,21 @@ class GuardrailConfigTest {
         GuardrailConfig c = GuardrailConfig.fromMap(Map.of("COPY_TRADING_DAILY_CAP_USD", "10",
                 "COPY_TRADING_MAX_TRADE_USD", "6"));
         Follower f = Follower.eoa("cfg", WALLET, CopyPolicy.fixed(Usdc.of("5")).build());
+        dev.copytrade.core.executor.ReasonCounters counters = new dev.copytrade.core.executor.ReasonCounters();
         try (CopyTradeExecutor ex = c.applyTo(CopyTradeExecutor.builder().store(new InMemoryCopyTradeStore())
-                .chainAdapter(new SimulatedChainAdapter()).parallelism(1), new InMemoryCapLedger()).build()) {
+                .chainAdapter(new SimulatedChainAdapter()).parallelism(1).listener(counters),
+                new InMemoryCapLedger()).build()) {
             assertThat(ex.execute(trade(1), f).outcome()).isEqualTo(CopyResult.Outcome.EXECUTED);
             assertThat(ex.execute(trade(2), f).outcome()).isEqualTo(CopyResult.Outcome.EXECUTED);
             CopyResult third = ex.execute(trade(3), f);
             assertThat(third.record().reason()).isEqualTo(ReasonCode.BUDGET_EXHAUSTED);
+            ex.execute(trade(3), f);
         }
+        // per-reason counters, queryable by the host
+        var snapshot = counters.snapshot();
+        assertThat(snapshot.count(dev.copytrade.core.executor.ReasonCounters.Kind.EXECUTED)).isEqualTo(2);
+        assertThat(snapshot.skipped(ReasonCode.BUDGET_EXHAUSTED)).isEqualTo(1);
+        assertThat(snapshot.count(dev.copytrade.core.executor.ReasonCounters.Kind.DUPLICATE)).isEqualTo(1);
     }
 
     private static LeaderTrade trade(int n) {
