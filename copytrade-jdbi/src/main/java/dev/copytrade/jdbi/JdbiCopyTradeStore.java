@@ -190,6 +190,104 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
         }
     }
 
+    /**
+     * PostgreSQL: one {@code UPDATE … FROM (VALUES …) … WHERE t.status = v.from_status RETURNING} per
+     * wave, all waves in one transaction (one commit). A record named twice in a batch goes into a later
+     * wave, so transitions of one record apply in input order, exactly as one at a time would.
+     */
+    @Override
+    public List<TransitionResult> transitionAll(List<Transition> transitions) {
+        InvalidInputException.requireNonNull("transitions", transitions);
+        if (dialect != Dialect.POSTGRESQL || transitions.size() <= 1) {
+            return CopyTradeStore.super.transitionAll(transitions);
+        }
+        try {
+            return jdbi.inTransaction(h -> {
+                List<List<Integer>> waves = new ArrayList<>();
+                Map<Long, Integer> waveOfId = new HashMap<>();
+                for (int i = 0; i < transitions.size(); i++) {
+                    int wave = waveOfId.merge(transitions.get(i).id(), 0, (old, zero) -> old + 1);
+                    while (waves.size() <= wave) {
+                        waves.add(new ArrayList<>());
+                    }
+                    waves.get(wave).add(i);
+                }
+                TransitionResult[] out = new TransitionResult[transitions.size()];
+                for (List<Integer> wave : waves) {
+                    for (int from = 0; from < wave.size(); from += BATCH_ROWS) {
+                        applyWave(h, transitions, wave.subList(from, Math.min(wave.size(), from + BATCH_ROWS)), out);
+                    }
+                }
+                return List.of(out);
+            });
+        } catch (JdbiException e) {
+            throw new StoreException("batch transition failed: " + rootMessage(e), e);
+        }
+    }
+
+    private void applyWave(Handle h, List<Transition> all, List<Integer> wave, TransitionResult[] out) {
+        StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" t SET status = v.to_status,"
+                + " updated_at = v.at, version = t.version + 1, reason = COALESCE(v.reason, t.reason),"
+                + " detail = t.detail || v.detail, venue_ref = COALESCE(v.venue_ref, t.venue_ref),"
+                + " nonce = COALESCE(v.nonce, t.nonce), fill_shares = COALESCE(v.fill_shares, t.fill_shares),"
+                + " fill_notional = COALESCE(v.fill_notional, t.fill_notional),"
+                + " fill_ref = COALESCE(v.fill_ref, t.fill_ref), last_error = COALESCE(v.last_error, t.last_error),"
+                + " lease_owner = CASE WHEN v.keep_lease THEN COALESCE(v.lease_owner, t.lease_owner) END,"
+                + " lease_until = CASE WHEN v.keep_lease THEN COALESCE(v.lease_until, t.lease_until) END"
+                + " FROM (VALUES ");
+        for (int i = 0; i < wave.size(); i++) {
+            String n = "_" + i;
+            sql.append(i == 0 ? "" : ", ").append("(CAST(:id").append(n).append(" AS BIGINT), CAST(:from").append(n)
+                    .append(" AS VARCHAR), CAST(:to").append(n).append(" AS VARCHAR), CAST(:at").append(n)
+                    .append(" AS TIMESTAMPTZ), CAST(:reason").append(n).append(" AS VARCHAR), CAST(:detail").append(n)
+                    .append(" AS JSONB), CAST(:ref").append(n).append(" AS VARCHAR), CAST(:nonce").append(n)
+                    .append(" AS BIGINT), CAST(:fs").append(n).append(" AS BIGINT), CAST(:fn").append(n)
+                    .append(" AS BIGINT), CAST(:fr").append(n).append(" AS VARCHAR), CAST(:err").append(n)
+                    .append(" AS VARCHAR), CAST(:keep").append(n).append(" AS BOOLEAN), CAST(:lo").append(n)
+                    .append(" AS VARCHAR), CAST(:lu").append(n).append(" AS TIMESTAMPTZ))");
+        }
+        sql.append(") AS v(id, from_status, to_status, at, reason, detail, venue_ref, nonce, fill_shares,"
+                + " fill_notional, fill_ref, last_error, keep_lease, lease_owner, lease_until)"
+                + " WHERE t.id = v.id AND t.status = v.from_status RETURNING t.*");
+        var update = h.createQuery(sql.toString());
+        for (int i = 0; i < wave.size(); i++) {
+            Transition t = all.get(wave.get(i));
+            String n = "_" + i;
+            boolean keep = t.to().isInFlight();
+            update.bind("id" + n, t.id()).bind("from" + n, t.from().name()).bind("to" + n, t.to().name())
+                    .bind("at" + n, RecordRows.timestamp(t.at()))
+                    .bind("reason" + n, RecordRows.nullableString(t.reason() == null ? null : t.reason().name()))
+                    .bind("detail" + n, FlatJson.write(t.detail()))
+                    .bind("ref" + n, RecordRows.nullableString(t.venueRef()))
+                    .bind("nonce" + n, RecordRows.nullableLong(t.nonce()))
+                    .bind("fs" + n, RecordRows.nullableLong(t.fill() == null ? null : t.fill().shares().micros()))
+                    .bind("fn" + n, RecordRows.nullableLong(t.fill() == null ? null : t.fill().notional().micros()))
+                    .bind("fr" + n, RecordRows.nullableString(t.fill() == null ? null : t.fill().venueRef()))
+                    .bind("err" + n, RecordRows.nullableString(t.lastError()))
+                    .bind("keep" + n, keep)
+                    .bind("lo" + n, RecordRows.nullableString(keep ? t.leaseOwner() : null))
+                    .bind("lu" + n, RecordRows.timestamp(keep ? t.leaseUntil() : null));
+        }
+        Map<Long, CopyTradeRecord> won = new HashMap<>();
+        update.map(RecordRows.MAPPER).forEach(r -> won.put(r.id(), r));
+        List<Long> lostIds = new ArrayList<>();
+        for (int i : wave) {
+            if (!won.containsKey(all.get(i).id())) {
+                lostIds.add(all.get(i).id());
+            }
+        }
+        Map<Long, CopyTradeRecord> current = new HashMap<>();
+        if (!lostIds.isEmpty()) {
+            h.createQuery("SELECT * FROM " + table + " WHERE id IN (<ids>)").bindList("ids", lostIds)
+                    .map(RecordRows.MAPPER).forEach(r -> current.put(r.id(), r));
+        }
+        for (int i : wave) {
+            Transition t = all.get(i);
+            CopyTradeRecord r = won.get(t.id());
+            out[i] = r != null ? new TransitionResult(t, true, r) : new TransitionResult(t, false, current.get(t.id()));
+        }
+    }
+
     @Override
     public TransitionResult transition(Transition t) {
         InvalidInputException.requireNonNull("transition", t);
