@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Which budgets an order is charged against. Money budgets (in micro-USDC, over {@link #moneyWindow()}):
  * global, per follower wallet, per market (a default plus per-market overrides by slug or condition id)
- * and per leader. Count budgets (whole trades, over {@link #tradeWindow()}): global and per follower.
+ * and per leader; they limit spend, so only BUY orders are charged (a SELL returns money and exposure).
+ * Count budgets (whole trades, over {@link #tradeWindow()}): global and per follower, every order.
  * Every limit is off unless set. Immutable.
  */
 public final class CapPolicy {
@@ -55,8 +56,11 @@ public final class CapPolicy {
                 && perLeader == null && maxTrades == null && maxTradesPerFollower == null;
     }
 
-    /** The money budgets {@code order} is charged against (its notional, in micro-USDC). */
+    /** The money budgets {@code order} is charged against (its notional, in micro-USDC); none for a SELL. */
     public List<Budget> moneyBudgets(CopyOrder order, LeaderTrade trade, Follower follower) {
+        if (order.side() != dev.copytrade.core.model.Side.BUY) {
+            return List.of();
+        }
         List<Budget> out = new ArrayList<>(4);
         if (global != null) {
             out.add(new Budget("usd:global", global.micros(), moneyWindow));
@@ -93,6 +97,11 @@ public final class CapPolicy {
         }
         Usdc byCondition = marketOverrides.get(order.market().conditionId());
         return byCondition != null ? byCondition : perMarket;
+    }
+
+    /** The longest window any budget counts over: spend older than this no longer matters. */
+    public Duration longestWindow() {
+        return moneyWindow.length().compareTo(tradeWindow.length()) >= 0 ? moneyWindow.length() : tradeWindow.length();
     }
 
     public BudgetWindow moneyWindow() {

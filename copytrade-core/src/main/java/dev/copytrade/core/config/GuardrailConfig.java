@@ -146,10 +146,10 @@ public final class GuardrailConfig {
         Builder b = builder();
         b.paused(bool(vars, EMERGENCY_PAUSE)).realTrading(bool(vars, REAL_TRADING)).dryRun(bool(vars, DRY_RUN));
         if (vars.containsKey(EXECUTION_ALLOWLIST)) {
-            b.executionAllowlist(csv(vars.get(EXECUTION_ALLOWLIST)));
+            b.executionAllowlist(addresses(EXECUTION_ALLOWLIST, vars.get(EXECUTION_ALLOWLIST)));
         }
         if (vars.containsKey(WORKER_ALLOWLIST)) {
-            b.workerAllowlist(csv(vars.get(WORKER_ALLOWLIST)));
+            b.workerAllowlist(addresses(WORKER_ALLOWLIST, vars.get(WORKER_ALLOWLIST)));
         }
         if (vars.containsKey(MAX_TRADE_USD)) {
             b.maxTradeUsd(usd(vars, MAX_TRADE_USD), overCap(vars));
@@ -248,6 +248,18 @@ public final class GuardrailConfig {
             throw new InvalidInputException(name, vars.get(name), "must be at most " + Integer.MAX_VALUE);
         }
         return (int) n;
+    }
+
+    /** Each entry checked here, so a bad one names the variable, not the guardrail's field. */
+    private static List<String> addresses(String name, String v) {
+        List<String> entries = csv(v);
+        if (entries.isEmpty()) {
+            throw new InvalidInputException(name, v, "must name at least one address (leave it unset to allow all)");
+        }
+        for (String e : entries) {
+            dev.copytrade.core.model.Address.parse(name, e);
+        }
+        return entries;
     }
 
     private static List<String> csv(String v) {

@@ -108,7 +108,8 @@ public final class CopyTradeExecutor implements AutoCloseable {
         this.instanceId = b.instanceId != null ? b.instanceId : defaultInstanceId();
         this.parallelism = b.parallelism;
         this.caps = b.capLedger == null ? null
-                : new CapCharges(b.capLedger, b.capPolicy, b.inFlightTtl.multipliedBy(2));
+                : new CapCharges(b.capLedger, b.capPolicy,
+                        b.inFlightTtl.multipliedBy(2).plus(b.capPolicy.longestWindow()));
         this.pool = parallelism > 1 ? Executors.newFixedThreadPool(parallelism, daemonThreads(instanceId)) : null;
     }
 

@@ -31,7 +31,11 @@ public final class CapCharges {
     private final CapPolicy policy;
     private final Duration hold;
 
-    /** @param hold how long an unsettled reservation lives before the ledger may release it */
+    /**
+     * @param hold how long an unsettled reservation lives before the ledger may release it; the
+     *     executor passes 2 × its in-flight TTL plus the longest budget window, so by the time a
+     *     reservation of a long-UNKNOWN record expires its spend no longer counts in any window anyway
+     */
     public CapCharges(CapLedger ledger, CapPolicy policy, Duration hold) {
         this.ledger = ledger;
         this.policy = policy;
@@ -85,7 +89,9 @@ public final class CapCharges {
     public void settle(CopyTradeRecord r, Instant now) {
         try {
             if (r.status() == RecordStatus.EXECUTED) {
-                ledger.commit(r.key().value(), r.fill().notional().micros(), now);
+                // never more than was reserved (a venue fee on top is not spend the cap planned for)
+                long filled = Math.min(r.fill().notional().micros(), r.order().notional().micros());
+                ledger.commit(r.key().value(), filled, now);
                 ledger.commit(countId(r.key()), 1, now);
             } else if (r.status().isTerminal()) {
                 release(r.key(), now);

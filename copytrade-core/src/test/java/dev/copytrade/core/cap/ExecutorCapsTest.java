@@ -120,4 +120,42 @@ class ExecutorCapsTest {
         assertThat(ledger.used(global, clock.instant())).as("the fill committed, the expired one released")
                 .isEqualTo(7_000_000);
     }
+
+    @Test
+    @DisplayName("Scenario: A SELL is not charged against money budgets")
+    void sellsSpendNothing() {
+        CopyTradeExecutor ex = executor();
+        LeaderTrade sell = LeaderTrade.builder().signalId(SignalId.venueFill("caps", "sell")).leader("0x" + "a".repeat(40))
+                .market("0x" + "c".repeat(64), "5", "capped").side("SELL").price("0.5").size("100")
+                .timestamp(clock.instant()).build();
+        assertThat(ex.execute(sell, follower).outcome()).isEqualTo(CopyResult.Outcome.EXECUTED);
+        assertThat(ledger.used(global, clock.instant())).isZero();
+    }
+
+    @Test
+    @DisplayName("Scenario: Counters follow every outcome and reason")
+    void countersFollowEveryOutcome() {
+        dev.copytrade.core.executor.ReasonCounters counters = new dev.copytrade.core.executor.ReasonCounters();
+        venue.enqueue(Behavior.reject("no liquidity"), Behavior.lostBeforeReceive(), Behavior.timeoutAfterReceive());
+        CopyTradeExecutor ex = CopyTradeExecutor.builder().store(store).chainAdapter(venue).clock(clock).parallelism(1)
+                .caps(ledger, CapPolicy.builder().global(Usdc.of("25")).build()).listener(counters).build();
+        ex.execute(trade(signals.incrementAndGet()), follower);        // FAILED VENUE_REJECTED
+        ex.execute(trade(signals.incrementAndGet()), follower);        // in flight, never received
+        ex.execute(trade(signals.incrementAndGet()), follower);        // in flight, received and filled
+        LeaderTrade t = trade(signals.incrementAndGet());
+        ex.execute(t, follower);                                       // EXECUTED
+        ex.execute(t, follower);                                       // DUPLICATE
+        ex.execute(trade(signals.incrementAndGet()), follower);        // BUDGET_EXHAUSTED (25 - 3 x 7 < 7)
+        clock.advance(Duration.ofMinutes(11));
+        StaleSweeper.builder(store, venue).clock(clock).caps(ledger).listener(counters).build().runOnce();
+
+        var s = counters.snapshot();
+        assertThat(s.failed()).containsEntry(ReasonCode.VENUE_REJECTED, 1L);
+        assertThat(s.expired()).containsEntry(ReasonCode.NOT_FOUND_AT_VENUE, 1L);
+        assertThat(s.skipped(ReasonCode.BUDGET_EXHAUSTED)).isEqualTo(1);
+        assertThat(s.count(dev.copytrade.core.executor.ReasonCounters.Kind.OUTCOME_UNKNOWN)).isEqualTo(2);
+        assertThat(s.count(dev.copytrade.core.executor.ReasonCounters.Kind.EXECUTED)).as("one live, one by the sweeper")
+                .isEqualTo(2);
+        assertThat(s.count(dev.copytrade.core.executor.ReasonCounters.Kind.DUPLICATE)).isEqualTo(1);
+    }
 }
