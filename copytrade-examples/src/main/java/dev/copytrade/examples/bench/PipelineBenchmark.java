@@ -5,6 +5,7 @@ import dev.copytrade.core.executor.CopyResult.Outcome;
 import dev.copytrade.core.executor.CopyTradeExecutor;
 import dev.copytrade.core.guardrail.EmergencyPause;
 import dev.copytrade.core.guardrail.FollowerAllowlist;
+import dev.copytrade.core.guardrail.Guardrail;
 import dev.copytrade.core.guardrail.GuardrailChain;
 import dev.copytrade.core.guardrail.GuardrailContext;
 import dev.copytrade.core.guardrail.MaxNotionalPerTrade;
@@ -24,6 +25,8 @@ import dev.copytrade.core.sim.SimulatedChainAdapter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,7 +51,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@link #fullPipeline}: a never-seen (signal, follower) key each op: sizing, the four built-in
  *       guardrails, idempotency-key hashing, prewrite PENDING, signer lock, realtime re-check,
- *       SUBMITTED, simulated fill, EXECUTED. The store is replaced every 65,536 records, so the live
+ *       simulated fill, EXECUTED (the simulated venue needs no SUBMITTED write: its orders are known by
+ *       the client order id the prewritten record already carries). The store is replaced every 65,536 records, so the live
  *       set stays bounded as with a durable store.
  *   <li>{@link #fullPipelineGrowingStore}: the same, but one store per 2 s iteration keeps every
  *       record on the heap: adds the GC cost of an ever-growing in-memory store.
@@ -82,6 +86,9 @@ public class PipelineBenchmark {
         final VenueRules venue = VenueRules.polymarketMarketOrders();
         LeaderTrade[] trades;
         Follower[] followers;
+        /** What the executor is given; it puts its real-trading master switch in front. */
+        GuardrailChain hostGuardrails;
+        /** The chain the executor evaluates: the master switch, then the host's. */
         GuardrailChain guardrails;
 
         @Setup(Level.Trial)
@@ -92,11 +99,14 @@ public class PipelineBenchmark {
                 followers[f] = Follower.eoa("bench-follower-" + f, WALLET, policy);
             }
             // all four built-ins, each configured so the order passes: the benchmark measures the happy path
-            guardrails = GuardrailChain.of(
+            hostGuardrails = GuardrailChain.of(
                     new EmergencyPause(false),
-                    RealTradingSwitch.disabled(), // passes: the simulated venue moves no real money
                     new MaxNotionalPerTrade(Usdc.of("25"), MaxNotionalPerTrade.OverCap.SKIP),
                     FollowerAllowlist.of(WALLET));
+            List<Guardrail> all = new ArrayList<>();
+            all.add(RealTradingSwitch.disabled()); // passes: the simulated venue moves no real money
+            all.addAll(hostGuardrails.guardrails());
+            guardrails = GuardrailChain.of(all);
             trades = new LeaderTrade[SIGNALS];
             Instant t0 = Instant.parse("2025-01-01T00:00:00Z");
             for (int i = 0; i < SIGNALS; i++) {
@@ -273,7 +283,7 @@ public class PipelineBenchmark {
                 .store(store)
                 .chainAdapter(venue)
                 .mutex(new LocalScopedTxMutex())
-                .guardrails(f.guardrails)
+                .guardrails(f.hostGuardrails)
                 .venueRules(f.venue)
                 .instanceId("bench")
                 .parallelism(1)
