@@ -70,6 +70,9 @@ public final class Decimals {
                 case UP:
                 case CEILING:
                     return q + 1;
+                case HALF_UP:
+                    // every trade's notional and every simulated fill round this way: keep it off BigDecimal
+                    return r >= 500_000L ? q + 1 : q;
                 default:
                     break;
             }
@@ -83,7 +86,8 @@ public final class Decimals {
         if (b <= 0) {
             throw new ArithmeticException("division by non-positive " + b);
         }
-        if (a <= Long.MAX_VALUE / 1_000_000L) {
+        // the shortcut rounds a truncated quotient, which is the floor only for a non-negative dividend
+        if (a >= 0 && a <= Long.MAX_VALUE / 1_000_000L) {
             long n = a * 1_000_000L;
             long q = n / b;
             long r = n % b;
