@@ -77,6 +77,11 @@ public final class Decimals {
                     break;
             }
         }
+        if (a % 1_000_000L == 0) {
+            // a whole number of units times anything is exact: no rounding, no BigInteger (sizing caps
+            // every order by the notional of the largest Shares, whose product overflows 64 bits)
+            return Math.multiplyExact(a / 1_000_000L, b);
+        }
         BigInteger product = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b));
         return new BigDecimal(product).movePointLeft(6).setScale(0, mode).longValueExact();
     }

@@ -75,9 +75,9 @@ class DecimalsRoundingTest {
         }
     }
 
-    /** Base-unit amounts, values landing exactly on or next to a rounding tie, negatives, and huge values. */
+    /** Base-unit amounts, values on or next to a rounding tie, negatives, whole units and huge values. */
     private static long operand(Random random) {
-        switch (random.nextInt(6)) {
+        switch (random.nextInt(7)) {
             case 0:
                 return random.nextInt(2_000_000);
             case 1:
@@ -86,6 +86,8 @@ class DecimalsRoundingTest {
                 return -1 - random.nextInt(1_000_000_000);
             case 3:
                 return random.nextLong();
+            case 4:
+                return random.nextLong() / 1_000_000L * 1_000_000L; // whole units, up to the largest
             default:
                 return (long) (random.nextDouble() * 1e15);
         }
