@@ -79,6 +79,8 @@ public final class CopyTradeExecutor implements AutoCloseable {
     private final long chainId;
     private final Clock clock;
     private final Duration inFlightTtl;
+    // computed once: Duration.dividedBy goes through BigDecimal, and it was asked on every order
+    private final Duration halfInFlightTtl;
     private final Duration lockTimeout;
     private final boolean dryRun;
     private final boolean movesRealMoney;
@@ -101,6 +103,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
         this.chainId = b.chainId;
         this.clock = b.clock;
         this.inFlightTtl = b.inFlightTtl;
+        this.halfInFlightTtl = b.inFlightTtl.dividedBy(2);
         this.lockTimeout = b.lockTimeout;
         this.dryRun = b.dryRun;
         this.movesRealMoney = b.adapter.movesRealMoney();
@@ -377,7 +380,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
             return true;
         }
         Instant leaseUntil = pending.leaseUntil();
-        return leaseUntil == null || leaseUntil.isBefore(now.plus(inFlightTtl.dividedBy(2)));
+        return leaseUntil == null || leaseUntil.isBefore(now.plus(halfInFlightTtl));
     }
 
     private static Map<String, String> fillDetail(CopyOrder order, Fill fill) {

@@ -70,9 +70,17 @@ public final class Decimals {
                 case UP:
                 case CEILING:
                     return q + 1;
+                case HALF_UP:
+                    // every trade's notional and every simulated fill round this way: keep it off BigDecimal
+                    return r >= 500_000L ? q + 1 : q;
                 default:
                     break;
             }
+        }
+        if (a % 1_000_000L == 0) {
+            // a whole number of units times anything is exact: no rounding, no BigInteger (sizing caps
+            // every order by the notional of the largest Shares, whose product overflows 64 bits)
+            return Math.multiplyExact(a / 1_000_000L, b);
         }
         BigInteger product = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b));
         return new BigDecimal(product).movePointLeft(6).setScale(0, mode).longValueExact();
@@ -83,7 +91,8 @@ public final class Decimals {
         if (b <= 0) {
             throw new ArithmeticException("division by non-positive " + b);
         }
-        if (a <= Long.MAX_VALUE / 1_000_000L) {
+        // the shortcut rounds a truncated quotient, which is the floor only for a non-negative dividend
+        if (a >= 0 && a <= Long.MAX_VALUE / 1_000_000L) {
             long n = a * 1_000_000L;
             long q = n / b;
             long r = n % b;

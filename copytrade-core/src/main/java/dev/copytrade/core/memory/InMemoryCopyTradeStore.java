@@ -35,7 +35,8 @@ public final class InMemoryCopyTradeStore implements CopyTradeStore {
     public PrewriteResult prewrite(RecordDraft draft) {
         CopyTradeRecord[] created = new CopyTradeRecord[1];
         Long id = byKey.computeIfAbsent(draft.key(), k -> {
-            long newId = ids.incrementAndGet();
+            // boxed once and shared by both maps and the in-flight set: one Long per record, not three
+            Long newId = ids.incrementAndGet();
             CopyTradeRecord r = draft.toRecord(newId);
             byId.put(newId, r);
             if (r.status().isInFlight()) {
@@ -53,7 +54,8 @@ public final class InMemoryCopyTradeStore implements CopyTradeStore {
     @Override
     public TransitionResult transition(Transition t) {
         boolean[] applied = {false};
-        CopyTradeRecord current = byId.computeIfPresent(t.id(), (id, r) -> {
+        Long key = t.id(); // boxed once for the map and the in-flight set
+        CopyTradeRecord current = byId.computeIfPresent(key, (id, r) -> {
             if (r.status() != t.from()) {
                 return r;
             }
@@ -61,7 +63,7 @@ public final class InMemoryCopyTradeStore implements CopyTradeStore {
             return r.apply(t);
         });
         if (applied[0] && !current.status().isInFlight()) {
-            inFlight.remove(t.id());
+            inFlight.remove(key);
         }
         return new TransitionResult(t, applied[0], current);
     }

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  */
 public record SignalId(String value) {
     private static final Pattern SAFE = Pattern.compile("[\\x21-\\x7e]{1,512}");
+    // compiled once: String.matches compiled it again for every venue fill id built
+    private static final Pattern VENUE = Pattern.compile("[a-z0-9_-]{1,32}");
 
     public SignalId {
         InvalidInputException.requireNonNull("signalId", value);
@@ -59,7 +61,7 @@ public record SignalId(String value) {
         InvalidInputException.requireNonNull("venue", venue);
         InvalidInputException.requireNonNull("fillId", fillId);
         String v = venue.trim().toLowerCase(Locale.ROOT);
-        if (!v.matches("[a-z0-9_-]{1,32}")) {
+        if (!VENUE.matcher(v).matches()) {
             throw new InvalidInputException("venue", venue, "must be 1..32 of [a-z0-9_-]");
         }
         String f = fillId.trim();

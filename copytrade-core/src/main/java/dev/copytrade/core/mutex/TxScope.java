@@ -11,9 +11,19 @@ import dev.copytrade.core.model.InvalidInputException;
 public record TxScope(String value) {
     public TxScope {
         InvalidInputException.requireNonNull("scope", value);
-        if (value.isBlank() || value.length() > 200 || value.chars().anyMatch(Character::isISOControl)) {
+        if (value.isBlank() || value.length() > 200 || hasControlChar(value)) {
             throw new InvalidInputException("scope", value, "must be 1..200 printable characters");
         }
+    }
+
+    // a loop, not chars().anyMatch: a scope is built for every order sent, and the stream allocated
+    private static boolean hasControlChar(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static TxScope signer(long chainId, Address signer) {
