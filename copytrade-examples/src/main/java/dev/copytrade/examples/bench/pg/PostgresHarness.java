@@ -1,0 +1,291 @@
+package dev.copytrade.examples.bench.pg;
+
+import dev.copytrade.jdbi.CopyTradeSchema;
+import dev.copytrade.jdbi.Dialect;
+import dev.copytrade.jdbi.TableNames;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The PostgreSQL benchmark harness: database round trips, not CPU, so a plain main rather than JMH.
+ * In one run, on one server:
+ *
+ * <ol>
+ *   <li>RAW LIMIT: the two statements a trade needs (insert the record, mark it EXECUTED), hand-written,
+ *       one commit each, from N threads;
+ *   <li>PIPELINE: {@code CopyTradeExecutor.execute} on {@code JdbiCopyTradeStore}, N followers on N
+ *       signers driven by N threads, and its ratio to the raw limit;
+ *   <li>SWEEP SCALING: the same number of stale records swept from a small and a large table, and the
+ *       plan of the claim query.
+ * </ol>
+ *
+ * By default it starts an embedded PostgreSQL 17 with fsync and synchronous_commit on; {@code --jdbc-url}
+ * measures a real server instead (the harness creates its own tables and drops them at the end).
+ * Run: {@code ./mvnw -q -pl copytrade-examples -am test-compile exec:java
+ * -Dexec.mainClass=dev.copytrade.examples.bench.pg.PostgresHarness -Dexec.args="--trades 20000"}
+ * ({@code test-compile}, not {@code compile}: exec:java resolves test-scope dependencies in every reactor
+ * module, and copytrade-jdbi's tests need copytrade-core's test classes, which {@code compile} does not build).
+ */
+public final class PostgresHarness {
+
+    /**
+     * The headline numbers. Sweep figures are null with {@code --skip-sweep}.
+     *
+     * @param raw trades/s of the hand-written statements, over the measured runs
+     * @param pipeline trades/s of the pipeline, over the measured runs
+     * @param ratio pipeline median ÷ raw median
+     * @param sweepSmall milliseconds to sweep the stale rows of the small table
+     * @param sweepBig milliseconds to sweep the stale rows of the large table
+     * @param sweepRatio big median ÷ small median
+     * @param claimRatio the same ratio for the claim statements alone
+     * @param claimUsesPartialIndex whether the claim's plan on the large table names the in-flight index
+     */
+    public record Results(Stats raw, Stats pipeline, double ratio, Stats sweepSmall, Stats sweepBig,
+            double sweepRatio, double claimRatio, boolean claimUsesPartialIndex) {}
+
+    private static final String RULE = "-".repeat(100);
+
+    private PostgresHarness() {}
+
+    public static void main(String[] args) {
+        // zonky, Hikari and the sweeper log at INFO to stderr; the report is what matters here
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        HarnessOptions o;
+        try {
+            o = HarnessOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("PostgresHarness: " + e.getMessage());
+            System.err.println(HarnessOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (o.help()) {
+            System.out.println(HarnessOptions.USAGE);
+            return;
+        }
+        try {
+            run(o, System.out);
+        } catch (Exception e) {
+            System.err.println("PostgresHarness failed: " + e);
+            e.printStackTrace();
+            System.exit(3);
+        }
+    }
+
+    /** Runs every measurement and prints the report; throws {@link IllegalArgumentException} for bad options. */
+    public static Results run(String[] args, PrintStream out) throws Exception {
+        return run(HarnessOptions.parse(args), out);
+    }
+
+    static Results run(HarnessOptions o, PrintStream out) throws Exception {
+        out.println("copytrade PostgreSQL harness: durable write path and sweep scaling");
+        out.println(RULE);
+        out.println("options:    " + o);
+        double loadAtStart = ServerProbe.loadAverage();
+        try (ServerProbe server = ServerProbe.start(o)) {
+            server.describe().forEach(out::println);
+            out.printf("load:       1-minute load average %.2f at start on %d cores%s%n", loadAtStart,
+                    Runtime.getRuntime().availableProcessors(), loadAtStart > Runtime.getRuntime().availableProcessors()
+                            ? " (the machine is busy with other work: absolute numbers are pessimistic and noisy;"
+                            + " the ratios matter more)" : "");
+            printLegend(out);
+            String run = "ctb" + UUID.randomUUID().toString().substring(0, 6) + "_";
+            List<TableNames> created = new ArrayList<>();
+            CountingDataSource counted = new CountingDataSource(server.pool());
+            try {
+                WriteResults w = writes(o, server, counted, run, created, out);
+                Results r = new Results(w.raw, w.pipeline, w.pipeline.median() / w.raw.median(), null, null, 0, 0, false);
+                if (!o.skipSweep()) {
+                    r = sweeps(o, server, counted, run, created, r, out);
+                }
+                out.println(RULE);
+                out.printf("load:       1-minute load average %.2f at the end%n", ServerProbe.loadAverage());
+                return r;
+            } finally {
+                for (TableNames t : created) {
+                    server.drop(t);
+                }
+            }
+        }
+    }
+
+    private static void printLegend(PrintStream out) {
+        out.println();
+        out.println("How to read the numbers");
+        out.println("  trades/s      trades completed ÷ wall time from the start gate (all threads ready) to the last");
+        out.println("                thread finishing; one trade = its record inserted PENDING, then marked EXECUTED");
+        out.println("  p50/p99 ms    one trade's latency as its thread saw it (both writes), nearest-rank percentile");
+        out.println("  stmt/tr       SQL statements executed per trade, counted by a JDBC wrapper around the pool");
+        out.println("  commit/tr     transactions committed per trade (auto-commit statements + explicit commits)");
+        out.println("  borrow/tr     connections borrowed from the pool per trade");
+        out.println("  WAL B/tr      bytes of WAL the server wrote during the run ÷ trades (whole server)");
+        out.println("  load          1-minute load average when the run ended (2 cores: above 2 means queueing)");
+        out.println("  median        middle of the measured runs; spread = (max − min) ÷ median");
+        out.println("  ratio         pipeline median ÷ raw median: how much of the raw database limit the");
+        out.println("                pipeline reaches (target ≥ 0.80)");
+        out.println("  sweep ms      wall time of one StaleSweeper.runOnce() that claims and expires every stale row");
+        out.println("  claim ms      the part of it spent in claimStale (the only statement that searches the table);");
+        out.println("                the rest is one compare-and-set commit per record, the same on any table size");
+    }
+
+    private record WriteResults(Stats raw, Stats pipeline) {}
+
+    private static WriteResults writes(HarnessOptions o, ServerProbe server, CountingDataSource counted, String run,
+            List<TableNames> created, PrintStream out) throws Exception {
+        TableNames rawNames = new TableNames(null, run + "raw_");
+        TableNames pipeNames = new TableNames(null, run + "pipe_");
+        for (TableNames t : List.of(rawNames, pipeNames)) {
+            created.add(t);
+            CopyTradeSchema.migrate(server.pool(), Dialect.POSTGRESQL, t);
+        }
+        out.println();
+        out.println(RULE);
+        out.println("[1] RAW LIMIT: hand-written SQL on the same pool, auto-commit (one commit per statement), table "
+                + rawNames.recordTable());
+        out.println("      INSERT INTO … (27 columns, a realistic row) VALUES (…) ON CONFLICT (idempotency_key) DO NOTHING"
+                + " RETURNING id");
+        out.println("      UPDATE … SET status = 'EXECUTED', updated_at, version + 1, venue_ref, fill_*, lease = NULL"
+                + " WHERE id = ? AND status = 'PENDING'");
+        out.println("[2] PIPELINE: CopyTradeExecutor.execute(trade, follower) on JdbiCopyTradeStore, table "
+                + pipeNames.recordTable());
+        out.println("      SimulatedChainAdapter (zero latency, prepares no references: PENDING → EXECUTED directly);");
+        out.println("      guardrails: RealTradingSwitch (built in; passes a simulated venue), EmergencyPause(false),");
+        out.printf("      MaxNotionalPerTrade($100, SKIP), FollowerAllowlist(%d wallets); %d followers on %d distinct"
+                + " signers,%n", o.threads(), o.threads(), o.threads());
+        out.printf("      one thread each, every trade a distinct signal; a $5 fixed policy at price 0.5 (10 shares)%n");
+        out.printf("    %d threads; warm-up %,d trades each; %d measured rounds of %,d trades each, raw and pipeline"
+                + " interleaved%n", o.threads(), o.warmup(), o.runs(), o.trades());
+        out.println();
+        out.printf("  %-16s %8s %8s %9s %7s %7s %7s %9s %9s %8s %5s%n", "run", "trades", "seconds", "trades/s",
+                "p50 ms", "p99 ms", "stmt/tr", "commit/tr", "borrow/tr", "WAL B/tr", "load");
+        double[] raw = new double[o.runs()];
+        double[] pipe = new double[o.runs()];
+        try (WriteBenchmark bench = new WriteBenchmark(server, counted, rawNames, pipeNames, o.threads())) {
+            if (o.warmup() > 0) {
+                print(out, bench.raw("warmup", Math.max(o.warmup(), o.threads())));
+                print(out, bench.pipeline("warmup", Math.max(o.warmup(), o.threads())));
+            }
+            for (int i = 0; i < o.runs(); i++) {
+                WriteBenchmark.Sample r = bench.raw("run" + (i + 1), o.trades());
+                print(out, r);
+                WriteBenchmark.Sample p = bench.pipeline("run" + (i + 1), o.trades());
+                print(out, p);
+                raw[i] = r.tradesPerSecond();
+                pipe[i] = p.tradesPerSecond();
+            }
+        }
+        Stats rawStats = Stats.of(raw);
+        Stats pipeStats = Stats.of(pipe);
+        double ratio = pipeStats.median() / rawStats.median();
+        StringBuilder rounds = new StringBuilder();
+        for (int i = 0; i < raw.length; i++) {
+            rounds.append(String.format(" %.2f", pipe[i] / raw[i]));
+        }
+        out.println();
+        out.println("  RESULT");
+        out.printf("    raw       median %,9.0f trades/s   spread %5.1f%%  (%,.0f .. %,.0f)%n", rawStats.median(),
+                rawStats.spreadPercent(), rawStats.min(), rawStats.max());
+        out.printf("    pipeline  median %,9.0f trades/s   spread %5.1f%%  (%,.0f .. %,.0f)%n", pipeStats.median(),
+                pipeStats.spreadPercent(), pipeStats.min(), pipeStats.max());
+        out.printf("    ratio pipeline/raw = %.2f   target ≥ 0.80: %s   (per round:%s)%n", ratio,
+                ratio >= 0.80 ? "MET" : "NOT MET", rounds);
+        return new WriteResults(rawStats, pipeStats);
+    }
+
+    private static void print(PrintStream out, WriteBenchmark.Sample s) {
+        out.printf("  %-16s %8d %8.2f %,9.0f %7.2f %7.2f %7.2f %9.2f %9.2f %8s %5.2f%n", s.label(), s.trades(),
+                s.elapsedNanos() / 1e9, s.tradesPerSecond(), s.p50Nanos() / 1e6, s.p99Nanos() / 1e6,
+                s.perTrade(s.counts().statements()), s.perTrade(s.counts().commits()),
+                s.perTrade(s.counts().checkouts()), s.walBytes() < 0 ? "n/a" : Long.toString(s.walBytes() / s.trades()),
+                s.load());
+    }
+
+    private static Results sweeps(HarnessOptions o, ServerProbe server, CountingDataSource counted, String run,
+            List<TableNames> created, Results writes, PrintStream out) {
+        out.println();
+        out.println(RULE);
+        out.printf("[3] SWEEP SCALING: %,d stale SUBMITTED records (lease an hour past) swept from a table of %,d rows"
+                + " and one of %,d rows%n", o.stale(), o.smallTable(), o.bigTable());
+        out.println("      StaleSweeper.builder(store, adapter).batchSize(100).build().runOnce(), the adapter a"
+                + " SimulatedChainAdapter that never");
+        out.println("      received them (lookup → NotFound → EXPIRED); before each run the stale rows are reset and the"
+                + " table VACUUM ANALYZEd");
+        SweepBenchmark bench = new SweepBenchmark(server, counted);
+        TableNames warmNames = new TableNames(null, run + "sweepwarm_");
+        TableNames smallNames = new TableNames(null, run + "small_");
+        TableNames bigNames = new TableNames(null, run + "big_");
+        created.addAll(List.of(warmNames, smallNames, bigNames));
+        out.println();
+        SweepBenchmark.Table warm = timedFill(bench, warmNames, 2 * o.stale(), o.stale(), out);
+        SweepBenchmark.Table small = timedFill(bench, smallNames, o.smallTable(), o.stale(), out);
+        SweepBenchmark.Table big = timedFill(bench, bigNames, o.bigTable(), o.stale(), out);
+        for (SweepBenchmark.Table t : List.of(small, big)) {
+            bench.check(t).forEach(l -> out.println("  " + l));
+        }
+        boolean usesIndex = true;
+        for (SweepBenchmark.Table t : List.of(small, big)) {
+            out.println();
+            out.printf("  EXPLAIN (ANALYZE, BUFFERS) of the claim statement (claimStale's SQL, LIMIT 100) on %,d rows,"
+                    + " rolled back:%n", t.rows());
+            List<String> plan = bench.explainClaim(t, 100);
+            plan.forEach(l -> out.println("    " + l));
+            boolean named = plan.stream().anyMatch(l -> l.contains(t.inflightIndex()));
+            usesIndex &= named;
+            out.printf("    → uses the partial index %s: %s%n", t.inflightIndex(), named ? "yes" : "NO");
+        }
+        out.println();
+        out.printf("  %-22s %9s %9s %10s %9s %7s %8s %9s %5s%n", "run", "sweep ms", "claim ms", "claims", "other ms",
+                "stmts", "commits", "WAL kB", "load");
+        print(out, "warm-up", bench.sweep(warm));
+        double[] smallMs = new double[o.runs()];
+        double[] bigMs = new double[o.runs()];
+        double[] smallClaim = new double[o.runs()];
+        double[] bigClaim = new double[o.runs()];
+        for (int i = 0; i < o.runs(); i++) {
+            SweepBenchmark.Sample s = bench.sweep(small);
+            print(out, String.format("run%d %,d rows", i + 1, small.rows()), s);
+            SweepBenchmark.Sample b = bench.sweep(big);
+            print(out, String.format("run%d %,d rows", i + 1, big.rows()), b);
+            smallMs[i] = s.elapsedNanos() / 1e6;
+            bigMs[i] = b.elapsedNanos() / 1e6;
+            smallClaim[i] = s.claimNanos() / 1e6;
+            bigClaim[i] = b.claimNanos() / 1e6;
+        }
+        Stats sm = Stats.of(smallMs);
+        Stats bg = Stats.of(bigMs);
+        Stats smClaim = Stats.of(smallClaim);
+        Stats bgClaim = Stats.of(bigClaim);
+        double ratio = bg.median() / sm.median();
+        double claimRatio = bgClaim.median() / smClaim.median();
+        out.println();
+        out.println("  RESULT");
+        out.printf("    %,11d rows  sweep median %8.1f ms  spread %5.1f%%  (claims alone: median %6.1f ms)%n",
+                small.rows(), sm.median(), sm.spreadPercent(), smClaim.median());
+        out.printf("    %,11d rows  sweep median %8.1f ms  spread %5.1f%%  (claims alone: median %6.1f ms)%n",
+                big.rows(), bg.median(), bg.spreadPercent(), bgClaim.median());
+        out.printf("    ratio big/small = %.2f×   target ≤ 1.5×: %s   (claims alone: %.2f×)%n", ratio,
+                ratio <= 1.5 ? "MET" : "NOT MET", claimRatio);
+        return new Results(writes.raw(), writes.pipeline(), writes.ratio(), sm, bg, ratio, claimRatio, usesIndex);
+    }
+
+    private static SweepBenchmark.Table timedFill(SweepBenchmark bench, TableNames names, int rows, int stale,
+            PrintStream out) {
+        long t0 = System.nanoTime();
+        SweepBenchmark.Table t = bench.fill(names, rows, stale);
+        out.printf("  filled %s with %,d rows in %.1f s (INSERT … SELECT generate_series, then VACUUM ANALYZE)%n",
+                t.name(), rows, (System.nanoTime() - t0) / 1e9);
+        return t;
+    }
+
+    private static void print(PrintStream out, String label, SweepBenchmark.Sample s) {
+        double ms = s.elapsedNanos() / 1e6;
+        double claim = s.claimNanos() / 1e6;
+        out.printf("  %-22s %9.1f %9.1f %10d %9.1f %7d %8d %9s %5.2f%n", label, ms, claim, s.claims(), ms - claim,
+                s.counts().statements(), s.counts().commits(),
+                s.walBytes() < 0 ? "n/a" : Long.toString(s.walBytes() / 1024), s.load());
+    }
+}
