@@ -2,11 +2,11 @@ package dev.copytrade.examples.bench.pg;
 
 /** The harness's command line; {@link #parse} throws {@link IllegalArgumentException} naming the bad option. */
 record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTable, int bigTable, int stale,
-        boolean skipSweep, String jdbcUrl, String user, String password, boolean help) {
+        boolean skipSweep, boolean breakdown, String jdbcUrl, String user, String password, boolean help) {
 
     static final String USAGE = String.join("\n",
             "usage: PostgresHarness [--trades N] [--threads N] [--warmup N] [--runs N]",
-            "                       [--big-table N] [--small-table N] [--stale N] [--skip-sweep]",
+            "                       [--big-table N] [--small-table N] [--stale N] [--skip-sweep] [--breakdown]",
             "                       [--jdbc-url URL [--user U] [--password P]]",
             "  --trades N       trades per measured run, over all threads (default 20000)",
             "  --threads N      threads = signers = followers, one each (default 8)",
@@ -16,6 +16,8 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
             "  --small-table N  rows in the small sweep table (default 10000)",
             "  --stale N        stale in-flight rows in each sweep table (default 1000)",
             "  --skip-sweep     measure only the write path",
+            "  --breakdown      also measure the store alone (prewrite + transition, no executor), to tell",
+            "                   the store's cost from the executor's when the ratio is low",
             "  --jdbc-url URL   use this PostgreSQL instead of an embedded one (password may come from",
             "                   COPYTRADE_DB_PASSWORD); the harness creates and drops its own tables");
 
@@ -28,6 +30,7 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
         int big = 1_000_000;
         int stale = 1_000;
         boolean skipSweep = false;
+        boolean breakdown = false;
         boolean help = false;
         String url = null;
         String user = null;
@@ -43,6 +46,7 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
                 case "--big-table" -> big = number(args, ++i, a, 1);
                 case "--stale" -> stale = number(args, ++i, a, 1);
                 case "--skip-sweep" -> skipSweep = true;
+                case "--breakdown" -> breakdown = true;
                 case "--jdbc-url" -> url = value(args, ++i, a);
                 case "--user" -> user = value(args, ++i, a);
                 case "--password" -> password = value(args, ++i, a);
@@ -62,8 +66,8 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
         if (url != null && !url.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("--jdbc-url must be a jdbc:postgresql: URL");
         }
-        return new HarnessOptions(trades, threads, warmup, runs, small, big, stale, skipSweep, url, user, password,
-                help);
+        return new HarnessOptions(trades, threads, warmup, runs, small, big, stale, skipSweep, breakdown, url, user,
+                password, help);
     }
 
     private static int number(String[] args, int i, String option, int min) {
@@ -90,7 +94,7 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
     @Override
     public String toString() {
         return "trades=" + trades + " threads=" + threads + " warmup=" + warmup + " runs=" + runs + " smallTable="
-                + smallTable + " bigTable=" + bigTable + " stale=" + stale + " skipSweep=" + skipSweep
+                + smallTable + " bigTable=" + bigTable + " stale=" + stale + " skipSweep=" + skipSweep + " breakdown=" + breakdown
                 + (jdbcUrl == null ? " server=embedded" : " server=" + redact(jdbcUrl));
     }
 

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The PostgreSQL benchmark harness: database round trips, not CPU, so a plain main rather than JMH.
@@ -34,6 +35,7 @@ public final class PostgresHarness {
      * The headline numbers. Sweep figures are null with {@code --skip-sweep}.
      *
      * @param raw trades/s of the hand-written statements, over the measured runs
+     * @param store trades/s of the store alone (only with {@code --breakdown}, else null)
      * @param pipeline trades/s of the pipeline, over the measured runs
      * @param ratio pipeline median ÷ raw median
      * @param sweepSmall milliseconds to sweep the stale rows of the small table
@@ -42,7 +44,7 @@ public final class PostgresHarness {
      * @param claimRatio the same ratio for the claim statements alone
      * @param claimUsesPartialIndex whether the claim's plan on the large table names the in-flight index
      */
-    public record Results(Stats raw, Stats pipeline, double ratio, Stats sweepSmall, Stats sweepBig,
+    public record Results(Stats raw, Stats store, Stats pipeline, double ratio, Stats sweepSmall, Stats sweepBig,
             double sweepRatio, double claimRatio, boolean claimUsesPartialIndex) {}
 
     private static final String RULE = "-".repeat(100);
@@ -98,7 +100,8 @@ public final class PostgresHarness {
             CountingDataSource counted = new CountingDataSource(server.pool());
             try {
                 WriteResults w = writes(o, server, counted, run, created, out);
-                Results r = new Results(w.raw, w.pipeline, w.pipeline.median() / w.raw.median(), null, null, 0, 0, false);
+                Results r = new Results(w.raw, w.store, w.pipeline, w.pipeline.median() / w.raw.median(), null, null,
+                        0, 0, false);
                 if (!o.skipSweep()) {
                     r = sweeps(o, server, counted, run, created, r, out);
                 }
@@ -123,6 +126,8 @@ public final class PostgresHarness {
         out.println("  commit/tr     transactions committed per trade (auto-commit statements + explicit commits)");
         out.println("  borrow/tr     connections borrowed from the pool per trade");
         out.println("  WAL B/tr      bytes of WAL the server wrote during the run ÷ trades (whole server)");
+        out.println("  cpu µs/tr     CPU time of the benchmark's own threads ÷ trades: client work per trade");
+        out.println("  jvm µs/tr     CPU time of the whole JVM (also pool, GC, JIT) ÷ trades; the server's CPU is extra");
         out.println("  load          1-minute load average when the run ended (2 cores: above 2 means queueing)");
         out.println("  median        middle of the measured runs; spread = (max − min) ÷ median");
         out.println("  ratio         pipeline median ÷ raw median: how much of the raw database limit the");
@@ -132,13 +137,14 @@ public final class PostgresHarness {
         out.println("                the rest is one compare-and-set commit per record, the same on any table size");
     }
 
-    private record WriteResults(Stats raw, Stats pipeline) {}
+    private record WriteResults(Stats raw, Stats store, Stats pipeline) {}
 
     private static WriteResults writes(HarnessOptions o, ServerProbe server, CountingDataSource counted, String run,
             List<TableNames> created, PrintStream out) throws Exception {
         TableNames rawNames = new TableNames(null, run + "raw_");
+        TableNames storeNames = new TableNames(null, run + "store_");
         TableNames pipeNames = new TableNames(null, run + "pipe_");
-        for (TableNames t : List.of(rawNames, pipeNames)) {
+        for (TableNames t : o.breakdown() ? List.of(rawNames, storeNames, pipeNames) : List.of(rawNames, pipeNames)) {
             created.add(t);
             CopyTradeSchema.migrate(server.pool(), Dialect.POSTGRESQL, t);
         }
@@ -157,51 +163,87 @@ public final class PostgresHarness {
         out.printf("      MaxNotionalPerTrade($100, SKIP), FollowerAllowlist(%d wallets); %d followers on %d distinct"
                 + " signers,%n", o.threads(), o.threads(), o.threads());
         out.printf("      one thread each, every trade a distinct signal; a $5 fixed policy at price 0.5 (10 shares)%n");
+        if (o.breakdown()) {
+            out.println("[2b] STORE ONLY (--breakdown, diagnostic): JdbiCopyTradeStore.prewrite(draft) then"
+                    + " transition(EXECUTED), no executor, table " + storeNames.recordTable());
+        }
         out.printf("    %d threads; warm-up %,d trades each; %d measured rounds of %,d trades each, raw and pipeline"
                 + " interleaved%n", o.threads(), o.warmup(), o.runs(), o.trades());
         out.println();
-        out.printf("  %-16s %8s %8s %9s %7s %7s %7s %9s %9s %8s %5s%n", "run", "trades", "seconds", "trades/s",
-                "p50 ms", "p99 ms", "stmt/tr", "commit/tr", "borrow/tr", "WAL B/tr", "load");
-        double[] raw = new double[o.runs()];
-        double[] pipe = new double[o.runs()];
-        try (WriteBenchmark bench = new WriteBenchmark(server, counted, rawNames, pipeNames, o.threads())) {
+        out.printf("  %-16s %6s %7s %8s %6s %6s %7s %9s %9s %8s %9s %9s %5s%n", "run", "trades", "seconds",
+                "trades/s", "p50 ms", "p99 ms", "stmt/tr", "commit/tr", "borrow/tr", "WAL B/tr", "cpu µs/tr",
+                "jvm µs/tr", "load");
+        List<WriteBenchmark.Sample> raw = new ArrayList<>();
+        List<WriteBenchmark.Sample> store = new ArrayList<>();
+        List<WriteBenchmark.Sample> pipe = new ArrayList<>();
+        try (WriteBenchmark bench = new WriteBenchmark(server, counted, rawNames, storeNames, pipeNames,
+                o.threads())) {
             if (o.warmup() > 0) {
-                print(out, bench.raw("warmup", Math.max(o.warmup(), o.threads())));
-                print(out, bench.pipeline("warmup", Math.max(o.warmup(), o.threads())));
+                int n = Math.max(o.warmup(), o.threads());
+                print(out, bench.raw("warmup", n));
+                if (o.breakdown()) {
+                    print(out, bench.storeOnly("warmup", n));
+                }
+                print(out, bench.pipeline("warmup", n));
             }
             for (int i = 0; i < o.runs(); i++) {
-                WriteBenchmark.Sample r = bench.raw("run" + (i + 1), o.trades());
-                print(out, r);
-                WriteBenchmark.Sample p = bench.pipeline("run" + (i + 1), o.trades());
-                print(out, p);
-                raw[i] = r.tradesPerSecond();
-                pipe[i] = p.tradesPerSecond();
+                raw.add(print(out, bench.raw("run" + (i + 1), o.trades())));
+                if (o.breakdown()) {
+                    store.add(print(out, bench.storeOnly("run" + (i + 1), o.trades())));
+                }
+                pipe.add(print(out, bench.pipeline("run" + (i + 1), o.trades())));
             }
         }
-        Stats rawStats = Stats.of(raw);
-        Stats pipeStats = Stats.of(pipe);
+        Stats rawStats = stats(raw, WriteBenchmark.Sample::tradesPerSecond);
+        Stats storeStats = o.breakdown() ? stats(store, WriteBenchmark.Sample::tradesPerSecond) : null;
+        Stats pipeStats = stats(pipe, WriteBenchmark.Sample::tradesPerSecond);
         double ratio = pipeStats.median() / rawStats.median();
         StringBuilder rounds = new StringBuilder();
-        for (int i = 0; i < raw.length; i++) {
-            rounds.append(String.format(" %.2f", pipe[i] / raw[i]));
+        for (int i = 0; i < raw.size(); i++) {
+            rounds.append(String.format(" %.2f", pipe.get(i).tradesPerSecond() / raw.get(i).tradesPerSecond()));
         }
         out.println();
         out.println("  RESULT");
         out.printf("    raw       median %,9.0f trades/s   spread %5.1f%%  (%,.0f .. %,.0f)%n", rawStats.median(),
                 rawStats.spreadPercent(), rawStats.min(), rawStats.max());
+        if (storeStats != null) {
+            out.printf("    store     median %,9.0f trades/s   spread %5.1f%%  (%,.0f .. %,.0f)   store/raw = %.2f%n",
+                    storeStats.median(), storeStats.spreadPercent(), storeStats.min(), storeStats.max(),
+                    storeStats.median() / rawStats.median());
+        }
         out.printf("    pipeline  median %,9.0f trades/s   spread %5.1f%%  (%,.0f .. %,.0f)%n", pipeStats.median(),
                 pipeStats.spreadPercent(), pipeStats.min(), pipeStats.max());
         out.printf("    ratio pipeline/raw = %.2f   target ≥ 0.80: %s   (per round:%s)%n", ratio,
                 ratio >= 0.80 ? "MET" : "NOT MET", rounds);
-        return new WriteResults(rawStats, pipeStats);
+        out.println("    where the difference is (medians, raw → pipeline):");
+        out.printf("      statements/trade %.2f → %.2f, commits/trade %.2f → %.2f, WAL %.0f → %.0f B/trade%n",
+                stats(raw, x -> x.perTrade(x.counts().statements())).median(),
+                stats(pipe, x -> x.perTrade(x.counts().statements())).median(),
+                stats(raw, x -> x.perTrade(x.counts().commits())).median(),
+                stats(pipe, x -> x.perTrade(x.counts().commits())).median(),
+                stats(raw, x -> x.perTrade(x.walBytes())).median(), stats(pipe, x -> x.perTrade(x.walBytes())).median());
+        out.printf("      client CPU %.0f → %.0f µs/trade (benchmark threads), %.0f → %.0f µs/trade (whole JVM);"
+                + " p50 latency %.2f → %.2f ms%n",
+                stats(raw, x -> x.workerCpuNanos() / 1e3 / x.trades()).median(),
+                stats(pipe, x -> x.workerCpuNanos() / 1e3 / x.trades()).median(),
+                stats(raw, x -> x.jvmCpuNanos() / 1e3 / x.trades()).median(),
+                stats(pipe, x -> x.jvmCpuNanos() / 1e3 / x.trades()).median(),
+                stats(raw, x -> x.p50Nanos() / 1e6).median(), stats(pipe, x -> x.p50Nanos() / 1e6).median());
+        return new WriteResults(rawStats, storeStats, pipeStats);
     }
 
-    private static void print(PrintStream out, WriteBenchmark.Sample s) {
-        out.printf("  %-16s %8d %8.2f %,9.0f %7.2f %7.2f %7.2f %9.2f %9.2f %8s %5.2f%n", s.label(), s.trades(),
-                s.elapsedNanos() / 1e9, s.tradesPerSecond(), s.p50Nanos() / 1e6, s.p99Nanos() / 1e6,
+    private static Stats stats(List<WriteBenchmark.Sample> runs, ToDoubleFunction<WriteBenchmark.Sample> metric) {
+        return Stats.of(runs.stream().mapToDouble(metric).toArray());
+    }
+
+    private static WriteBenchmark.Sample print(PrintStream out, WriteBenchmark.Sample s) {
+        out.printf("  %-16s %6d %7.2f %,8.0f %6.2f %6.2f %7.2f %9.2f %9.2f %8s %9.0f %9s %5.2f%n", s.label(),
+                s.trades(), s.elapsedNanos() / 1e9, s.tradesPerSecond(), s.p50Nanos() / 1e6, s.p99Nanos() / 1e6,
                 s.perTrade(s.counts().statements()), s.perTrade(s.counts().commits()),
                 s.perTrade(s.counts().checkouts()), s.walBytes() < 0 ? "n/a" : Long.toString(s.walBytes() / s.trades()),
-                s.load());
+                s.workerCpuNanos() / 1e3 / s.trades(),
+                s.jvmCpuNanos() < 0 ? "n/a" : String.format("%.0f", s.jvmCpuNanos() / 1e3 / s.trades()), s.load());
+        return s;
     }
 
     private static Results sweeps(HarnessOptions o, ServerProbe server, CountingDataSource counted, String run,
@@ -241,6 +283,7 @@ public final class PostgresHarness {
         out.printf("  %-22s %9s %9s %10s %9s %7s %8s %9s %5s%n", "run", "sweep ms", "claim ms", "claims", "other ms",
                 "stmts", "commits", "WAL kB", "load");
         print(out, "warm-up", bench.sweep(warm));
+        SweepBenchmark.Sample last = null;
         double[] smallMs = new double[o.runs()];
         double[] bigMs = new double[o.runs()];
         double[] smallClaim = new double[o.runs()];
@@ -249,6 +292,7 @@ public final class PostgresHarness {
             SweepBenchmark.Sample s = bench.sweep(small);
             print(out, String.format("run%d %,d rows", i + 1, small.rows()), s);
             SweepBenchmark.Sample b = bench.sweep(big);
+            last = b;
             print(out, String.format("run%d %,d rows", i + 1, big.rows()), b);
             smallMs[i] = s.elapsedNanos() / 1e6;
             bigMs[i] = b.elapsedNanos() / 1e6;
@@ -269,7 +313,11 @@ public final class PostgresHarness {
                 big.rows(), bg.median(), bg.spreadPercent(), bgClaim.median());
         out.printf("    ratio big/small = %.2f×   target ≤ 1.5×: %s   (claims alone: %.2f×)%n", ratio,
                 ratio <= 1.5 ? "MET" : "NOT MET", claimRatio);
-        return new Results(writes.raw(), writes.pipeline(), writes.ratio(), sm, bg, ratio, claimRatio, usesIndex);
+        out.printf("    where the time goes: one sweep of %,d records = %d statements and %d commits (a compare-and-set"
+                + " commit per record); claims are %.0f%% of the time%n", o.stale(), last.counts().statements(),
+                last.counts().commits(), 100 * bgClaim.median() / bg.median());
+        return new Results(writes.raw(), writes.store(), writes.pipeline(), writes.ratio(), sm, bg, ratio, claimRatio,
+                usesIndex);
     }
 
     private static SweepBenchmark.Table timedFill(SweepBenchmark bench, TableNames names, int rows, int stale,

@@ -87,6 +87,12 @@ final class ServerProbe implements AutoCloseable {
         });
     }
 
+    /** CPU used by this whole JVM (workers, pool, GC, JIT); -1 where the JVM will not say. */
+    static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
     static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }

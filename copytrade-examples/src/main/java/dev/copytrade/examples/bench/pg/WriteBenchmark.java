@@ -14,12 +14,19 @@ import dev.copytrade.core.model.SignalId;
 import dev.copytrade.core.model.Usdc;
 import dev.copytrade.core.policy.CopyPolicy;
 import dev.copytrade.core.policy.Follower;
+import dev.copytrade.core.record.CopyTradeRecord;
+import dev.copytrade.core.record.Fill;
 import dev.copytrade.core.record.RecordDraft;
+import dev.copytrade.core.record.RecordStatus;
+import dev.copytrade.core.record.Transition;
 import dev.copytrade.core.sim.SimulatedChainAdapter;
+import dev.copytrade.core.store.PrewriteResult;
 import dev.copytrade.jdbi.Dialect;
 import dev.copytrade.jdbi.JdbiCopyTradeStore;
 import dev.copytrade.jdbi.TableNames;
 import dev.copytrade.examples.bench.pg.CountingDataSource.Counts;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,7 +56,7 @@ import java.util.concurrent.Future;
 final class WriteBenchmark implements AutoCloseable {
     /** One measured (or warm-up) run. Latencies are per trade as its thread saw them. */
     record Sample(String label, int trades, long elapsedNanos, long p50Nanos, long p99Nanos, Counts counts,
-            long walBytes, double load) {
+            long walBytes, long workerCpuNanos, long jvmCpuNanos, double load) {
         double tradesPerSecond() {
             return trades * 1e9 / elapsedNanos;
         }
@@ -59,6 +66,7 @@ final class WriteBenchmark implements AutoCloseable {
         }
     }
 
+    private static final ThreadMXBean THREAD_CPU = ManagementFactory.getThreadMXBean();
     private static final Duration IN_FLIGHT_TTL = Duration.ofMinutes(10);
     private static final String MARKET_CONDITION = "0x" + "5eed".repeat(16);
     private static final String MARKET_TOKEN =
@@ -71,11 +79,12 @@ final class WriteBenchmark implements AutoCloseable {
     private final String rawInsert;
     private final String rawUpdate;
     private final List<Follower> followers;
+    private final JdbiCopyTradeStore storeOnly;
     private final CopyTradeExecutor executor;
     private final ExecutorService threads;
 
-    WriteBenchmark(ServerProbe server, CountingDataSource counted, TableNames rawNames, TableNames pipelineNames,
-            int threadCount) {
+    WriteBenchmark(ServerProbe server, CountingDataSource counted, TableNames rawNames, TableNames storeNames,
+            TableNames pipelineNames, int threadCount) {
         this.server = server;
         this.counted = counted;
         this.rawTable = rawNames.recordTable();
@@ -97,6 +106,8 @@ final class WriteBenchmark implements AutoCloseable {
             followers.add(f);
             wallets.add(f.wallet());
         }
+        this.storeOnly = JdbiCopyTradeStore.builder(counted).dialect(Dialect.POSTGRESQL).tableNames(storeNames)
+                .build();
         JdbiCopyTradeStore store = JdbiCopyTradeStore.builder(counted).dialect(Dialect.POSTGRESQL)
                 .tableNames(pipelineNames).build();
         this.executor = CopyTradeExecutor.builder()
@@ -124,16 +135,35 @@ final class WriteBenchmark implements AutoCloseable {
     }
 
     Sample raw(String tag, int trades) throws Exception {
+        return drive("raw " + tag, trades, drafts(tag, trades), this::insertThenExecute);
+    }
+
+    /** The drafts the pipeline would prewrite for these trades: $5 at 0.5 is 10 shares. */
+    private List<List<RecordDraft>> drafts(String tag, int trades) {
         Instant now = Instant.now();
-        List<List<RecordDraft>> work = split(trades, (t, i) -> {
+        return split(trades, (t, i) -> {
             Follower f = followers.get(t);
             LeaderTrade lt = trade(tag, t, i, now);
-            // the same order the pipeline sizes for this trade: $5 at 0.5 is 10 shares
             return RecordDraft.pending(lt, f.id(), f.wallet(), f.signer(),
                     CopyOrder.of(lt.market(), lt.side(), lt.price(), Shares.of("10")), Map.of(), false,
                     "bench-raw", now.plus(IN_FLIGHT_TTL), now);
         });
-        return drive("raw " + tag, trades, work, this::insertThenExecute);
+    }
+
+    /**
+     * Diagnostic between the two: the store's own prewrite and EXECUTED transition, without the
+     * executor (no sizing, guardrails, hashing or signer lock), to tell store cost from pipeline cost.
+     */
+    Sample storeOnly(String tag, int trades) throws Exception {
+        return drive("store " + tag, trades, drafts(tag, trades), d -> {
+            PrewriteResult w = storeOnly.prewrite(d);
+            CopyTradeRecord r = w.record();
+            Fill fill = new Fill(r.order().shares(), r.order().notional(), "sim-" + r.id());
+            if (!w.inserted() || !storeOnly.transition(Transition.executed(r.id(), RecordStatus.PENDING,
+                    Instant.now(), fill, Map.of())).applied()) {
+                throw new IllegalStateException("store-only trade " + d.key() + " was not inserted and executed");
+            }
+        });
     }
 
     private void insertThenExecute(RecordDraft d) throws SQLException {
@@ -235,42 +265,48 @@ final class WriteBenchmark implements AutoCloseable {
      * Starts every thread at once (they wait at a gate, so thread start-up is not timed) and times
      * from the gate opening to the last thread finishing.
      */
+    private record Worked(long[] nanos, long cpuNanos) {}
+
     private <T> Sample drive(String label, int trades, List<List<T>> work, Action<T> action) throws Exception {
         CountDownLatch ready = new CountDownLatch(work.size());
         CountDownLatch go = new CountDownLatch(1);
-        List<Future<long[]>> done = new ArrayList<>(work.size());
+        List<Future<Worked>> done = new ArrayList<>(work.size());
         for (List<T> items : work) {
             done.add(threads.submit(() -> {
                 long[] nanos = new long[items.size()];
                 ready.countDown();
                 go.await();
+                long cpu0 = THREAD_CPU.getCurrentThreadCpuTime();
                 for (int i = 0; i < nanos.length; i++) {
                     long t0 = System.nanoTime();
                     action.run(items.get(i));
                     nanos[i] = System.nanoTime() - t0;
                 }
-                return nanos;
+                return new Worked(nanos, THREAD_CPU.getCurrentThreadCpuTime() - cpu0);
             }));
         }
         ready.await();
         Counts before = counted.snapshot();
         long wal0 = server.walPosition();
+        long jvm0 = ServerProbe.processCpuNanos();
         long start = System.nanoTime();
         go.countDown();
-        List<long[]> all = new ArrayList<>(work.size());
+        List<Worked> all = new ArrayList<>(work.size());
         try {
-            for (Future<long[]> f : done) {
+            for (Future<Worked> f : done) {
                 all.add(f.get());
             }
         } catch (ExecutionException e) {
             throw new IllegalStateException(label + " failed: " + e.getCause(), e.getCause());
         }
         long elapsed = System.nanoTime() - start;
+        long jvm = ServerProbe.processCpuNanos() - jvm0;
         Counts counts = counted.snapshot().minus(before);
         long wal = server.walPosition() - wal0;
-        long[] latencies = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        long[] latencies = all.stream().flatMapToLong(w -> Arrays.stream(w.nanos)).sorted().toArray();
+        long cpu = all.stream().mapToLong(Worked::cpuNanos).sum();
         return new Sample(label, trades, elapsed, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
-                counts, wal, ServerProbe.loadAverage());
+                counts, wal, cpu, jvm, ServerProbe.loadAverage());
     }
 
     @Override

@@ -25,15 +25,17 @@ class PostgresHarnessTest {
     @Test
     @DisplayName("the harness reports raw limit, pipeline ratio and sweep scaling on an embedded PostgreSQL")
     void fullReportOnEmbeddedServer() throws Exception {
-        Run run = run("--trades", "400", "--warmup", "80", "--stale", "100", "--small-table", "2000",
-                "--big-table", "20000");
+        Run run = run("--trades", "400", "--warmup", "80", "--runs", "2", "--stale", "100", "--small-table", "2000",
+                "--big-table", "20000", "--breakdown");
         PostgresHarness.Results r = run.results();
         String report = run.report();
 
         assertThat(report).as(report).contains("fsync=on", "synchronous_commit=on", "[1] RAW LIMIT", "[2] PIPELINE",
-                "ratio pipeline/raw =", "[3] SWEEP SCALING", "EXPLAIN (ANALYZE, BUFFERS)", "ratio big/small =",
+                "[2b] STORE ONLY", "ratio pipeline/raw =",
+                "where the difference is", "[3] SWEEP SCALING", "EXPLAIN (ANALYZE, BUFFERS)", "ratio big/small =",
                 "How to read the numbers");
         assertThat(r.raw().median()).as(report).isPositive();
+        assertThat(r.store().median()).as(report).isPositive();
         assertThat(r.pipeline().median()).as(report).isPositive();
         assertThat(r.ratio()).as(report).isPositive();
         assertThat(r.sweepSmall().median()).as(report).isPositive();
@@ -55,6 +57,7 @@ class PostgresHarnessTest {
                     .doesNotContain("[3] SWEEP SCALING");
             assertThat(run.results().pipeline().median()).as(run.report()).isPositive();
             assertThat(run.results().sweepBig()).isNull();
+            assertThat(run.results().store()).isNull();
             long left = Jdbi.create(url, "postgres", "").withHandle(h -> h.createQuery(
                     "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'ctb%'")
                     .mapTo(Long.class).one());
