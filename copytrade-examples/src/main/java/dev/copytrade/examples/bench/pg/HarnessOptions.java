@@ -10,7 +10,8 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
             "                       [--jdbc-url URL [--user U] [--password P]]",
             "  --trades N       trades per measured run, over all threads (default 20000)",
             "  --threads N      threads = signers = followers, one each (default 8)",
-            "  --warmup N       trades before measuring, raw and pipeline each (default 2000)",
+            "  --warmup N       trades before measuring, raw and pipeline each (default 10000: with 2000 the",
+            "                   first measured round still paid for JIT compilation, visible in jvm µs/tr)",
             "  --runs N         measured runs of each measurement; the median is reported (default 3)",
             "  --big-table N    rows in the large sweep table (default 1000000)",
             "  --small-table N  rows in the small sweep table (default 10000)",
@@ -24,7 +25,7 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
     static HarnessOptions parse(String[] args) {
         int trades = 20_000;
         int threads = 8;
-        int warmup = 2_000;
+        int warmup = 10_000;
         int runs = 3;
         int small = 10_000;
         int big = 1_000_000;
