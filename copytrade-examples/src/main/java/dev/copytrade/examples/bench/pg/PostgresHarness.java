@@ -127,7 +127,8 @@ public final class PostgresHarness {
         out.println("  borrow/tr     connections borrowed from the pool per trade");
         out.println("  WAL B/tr      bytes of WAL the server wrote during the run ÷ trades (whole server)");
         out.println("  cpu µs/tr     CPU time of the benchmark's own threads ÷ trades: client work per trade");
-        out.println("  jvm µs/tr     CPU time of the whole JVM (also pool, GC, JIT) ÷ trades; the server's CPU is extra");
+        out.println("  jvm µs/tr     CPU time of the whole JVM (also pool, GC, JIT) ÷ trades");
+        out.println("  pg µs/tr      CPU time of the embedded server's processes ÷ trades (n/a for --jdbc-url)");
         out.println("  load          1-minute load average when the run ended (2 cores: above 2 means queueing)");
         out.println("  median        middle of the measured runs; spread = (max − min) ÷ median");
         out.println("  ratio         pipeline median ÷ raw median: how much of the raw database limit the");
@@ -170,9 +171,9 @@ public final class PostgresHarness {
         out.printf("    %d threads; warm-up %,d trades each; %d measured rounds of %,d trades each, raw and pipeline"
                 + " interleaved (order reversed every other round)%n", o.threads(), o.warmup(), o.runs(), o.trades());
         out.println();
-        out.printf("  %-16s %6s %7s %8s %6s %6s %7s %9s %9s %8s %9s %9s %5s%n", "run", "trades", "seconds",
+        out.printf("  %-16s %6s %7s %8s %6s %6s %7s %9s %9s %8s %9s %9s %8s %5s%n", "run", "trades", "seconds",
                 "trades/s", "p50 ms", "p99 ms", "stmt/tr", "commit/tr", "borrow/tr", "WAL B/tr", "cpu µs/tr",
-                "jvm µs/tr", "load");
+                "jvm µs/tr", "pg µs/tr", "load");
         List<WriteBenchmark.Sample> raw = new ArrayList<>();
         List<WriteBenchmark.Sample> store = new ArrayList<>();
         List<WriteBenchmark.Sample> pipe = new ArrayList<>();
@@ -240,6 +241,17 @@ public final class PostgresHarness {
                 stats(raw, x -> x.jvmCpuNanos() / 1e3 / x.trades()).median(),
                 stats(pipe, x -> x.jvmCpuNanos() / 1e3 / x.trades()).median(),
                 stats(raw, x -> x.p50Nanos() / 1e6).median(), stats(pipe, x -> x.p50Nanos() / 1e6).median());
+        if (raw.get(0).serverCpuNanos() >= 0) {
+            double rawTotal = stats(raw, x -> (x.jvmCpuNanos() + x.serverCpuNanos()) / 1e3 / x.trades()).median();
+            double pipeTotal = stats(pipe, x -> (x.jvmCpuNanos() + x.serverCpuNanos()) / 1e3 / x.trades()).median();
+            double cores = Runtime.getRuntime().availableProcessors();
+            out.printf("      server CPU %.0f → %.0f µs/trade; client + server CPU %.0f → %.0f µs/trade: if the %d cores"
+                    + " are the bottleneck,%n      the pipeline can reach %.2f of raw (CPU ratio) against %.2f measured;"
+                    + " CPU-bound at most %,.0f → %,.0f trades/s%n",
+                    stats(raw, x -> x.serverCpuNanos() / 1e3 / x.trades()).median(),
+                    stats(pipe, x -> x.serverCpuNanos() / 1e3 / x.trades()).median(), rawTotal, pipeTotal,
+                    (int) cores, rawTotal / pipeTotal, ratio, cores * 1e6 / rawTotal, cores * 1e6 / pipeTotal);
+        }
         return new WriteResults(rawStats, storeStats, pipeStats);
     }
 
@@ -248,12 +260,13 @@ public final class PostgresHarness {
     }
 
     private static WriteBenchmark.Sample print(PrintStream out, WriteBenchmark.Sample s) {
-        out.printf("  %-16s %6d %7.2f %,8.0f %6.2f %6.2f %7.2f %9.2f %9.2f %8s %9.0f %9s %5.2f%n", s.label(),
+        out.printf("  %-16s %6d %7.2f %,8.0f %6.2f %6.2f %7.2f %9.2f %9.2f %8s %9.0f %9s %8s %5.2f%n", s.label(),
                 s.trades(), s.elapsedNanos() / 1e9, s.tradesPerSecond(), s.p50Nanos() / 1e6, s.p99Nanos() / 1e6,
                 s.perTrade(s.counts().statements()), s.perTrade(s.counts().commits()),
                 s.perTrade(s.counts().checkouts()), s.walBytes() < 0 ? "n/a" : Long.toString(s.walBytes() / s.trades()),
                 s.workerCpuNanos() / 1e3 / s.trades(),
-                s.jvmCpuNanos() < 0 ? "n/a" : String.format("%.0f", s.jvmCpuNanos() / 1e3 / s.trades()), s.load());
+                s.jvmCpuNanos() < 0 ? "n/a" : String.format("%.0f", s.jvmCpuNanos() / 1e3 / s.trades()),
+                s.serverCpuNanos() < 0 ? "n/a" : String.format("%.0f", s.serverCpuNanos() / 1e3 / s.trades()), s.load());
         return s;
     }
 

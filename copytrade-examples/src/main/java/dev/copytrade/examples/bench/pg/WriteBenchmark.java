@@ -56,7 +56,7 @@ import java.util.concurrent.Future;
 final class WriteBenchmark implements AutoCloseable {
     /** One measured (or warm-up) run. Latencies are per trade as its thread saw them. */
     record Sample(String label, int trades, long elapsedNanos, long p50Nanos, long p99Nanos, Counts counts,
-            long walBytes, long workerCpuNanos, long jvmCpuNanos, double load) {
+            long walBytes, long workerCpuNanos, long jvmCpuNanos, long serverCpuNanos, double load) {
         double tradesPerSecond() {
             return trades * 1e9 / elapsedNanos;
         }
@@ -289,6 +289,7 @@ final class WriteBenchmark implements AutoCloseable {
         Counts before = counted.snapshot();
         long wal0 = server.walPosition();
         long jvm0 = ServerProbe.processCpuNanos();
+        long pg0 = server.serverCpuNanos();
         long start = System.nanoTime();
         go.countDown();
         List<Worked> all = new ArrayList<>(work.size());
@@ -301,12 +302,13 @@ final class WriteBenchmark implements AutoCloseable {
         }
         long elapsed = System.nanoTime() - start;
         long jvm = ServerProbe.processCpuNanos() - jvm0;
+        long pg = pg0 < 0 ? -1 : server.serverCpuNanos() - pg0;
         Counts counts = counted.snapshot().minus(before);
         long wal = server.walPosition() - wal0;
         long[] latencies = all.stream().flatMapToLong(w -> Arrays.stream(w.nanos)).sorted().toArray();
         long cpu = all.stream().mapToLong(Worked::cpuNanos).sum();
         return new Sample(label, trades, elapsed, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
-                counts, wal, cpu, jvm, ServerProbe.loadAverage());
+                counts, wal, cpu, jvm, pg, ServerProbe.loadAverage());
     }
 
     @Override
