@@ -92,11 +92,12 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
         InvalidInputException.requireNonNull("draft", draft);
         return call("prewrite", h -> {
             if (dialect == Dialect.POSTGRESQL) {
-                var insert = h.createQuery(insertOne + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING *");
-                RecordRows.bindDraft(insert, draft, "");
-                Optional<CopyTradeRecord> created = insert.map(RecordRows.MAPPER).findOne();
-                if (created.isPresent()) {
-                    return new PrewriteResult(created.get(), true);
+                RecordDraft stored = RecordRows.asStored(draft);
+                var insert = h.createQuery(insertOne + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id");
+                RecordRows.bindDraft(insert, stored, "");
+                Optional<Long> id = insert.mapTo(Long.class).findOne();
+                if (id.isPresent()) {
+                    return new PrewriteResult(stored.toRecord(id.get()), true);
                 }
                 return new PrewriteResult(existing(h, draft.key()), false);
             }
@@ -146,14 +147,16 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
                     for (int i = 0; i < chunk.size(); i++) {
                         sql.append(i == 0 ? "" : ", ").append(RecordRows.valuesRow("_" + i, detailParam()));
                     }
-                    sql.append(" ON CONFLICT (idempotency_key) DO NOTHING RETURNING *");
+                    sql.append(" ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key");
                     var insert = h.createQuery(sql.toString());
+                    Map<String, RecordDraft> byKey = new HashMap<>();
                     for (int i = 0; i < chunk.size(); i++) {
-                        RecordRows.bindDraft(insert, chunk.get(i), "_" + i);
+                        RecordDraft stored = RecordRows.asStored(chunk.get(i));
+                        byKey.putIfAbsent(stored.key().value(), stored);
+                        RecordRows.bindDraft(insert, stored, "_" + i);
                     }
-                    for (CopyTradeRecord r : insert.map(RecordRows.MAPPER).list()) {
-                        created.put(r.key().value(), r);
-                    }
+                    insert.map((rs, ctx) -> Map.entry(rs.getString("idempotency_key").trim(), rs.getLong("id")))
+                            .forEach(e -> created.put(e.getKey(), byKey.get(e.getKey()).toRecord(e.getValue())));
                 }
                 Set<String> missing = new HashSet<>();
                 for (RecordDraft d : drafts) {

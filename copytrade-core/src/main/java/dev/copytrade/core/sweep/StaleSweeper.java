@@ -121,19 +121,15 @@ public final class StaleSweeper implements AutoCloseable {
             Instant now = clock.instant();
             List<CopyTradeRecord> claimed = store.claimStale(now, batchSize, instanceId, now.plus(claimLease));
             c.claimed += claimed.size();
-            for (CopyTradeRecord r : claimed) {
-                resolve(r, c);
-            }
+            resolveBatch(claimed, c);
             if (claimed.size() < batchSize) {
                 break;
             }
         }
         if (recheckUnknown) {
             List<CopyTradeRecord> page = store.findByStatus(RecordStatus.UNKNOWN, unknownCursor, batchSize);
-            for (CopyTradeRecord r : page) {
-                c.rechecked++;
-                resolve(r, c);
-            }
+            c.rechecked += page.size();
+            resolveBatch(page, c);
             unknownCursor = page.size() < batchSize ? 0 : page.get(page.size() - 1).id();
         }
         if (caps != null) {
@@ -164,48 +160,70 @@ public final class StaleSweeper implements AutoCloseable {
         int capsReleased;
     }
 
-    private void resolve(CopyTradeRecord r, Counts c) {
-        MDC.put("copytrade.record", Long.toString(r.id()));
+    /**
+     * Asks the venue about each record, then writes every verdict of the batch with one
+     * {@code transitionAll} (one statement and one commit on PostgreSQL), each still a compare-and-set.
+     */
+    private void resolveBatch(List<CopyTradeRecord> records, Counts c) {
+        List<Transition> verdicts = new ArrayList<>(records.size());
+        for (CopyTradeRecord r : records) {
+            MDC.put("copytrade.record", Long.toString(r.id()));
+            try {
+                Transition t = decide(r);
+                if (t != null) {
+                    verdicts.add(t);  // null: still UNKNOWN after a re-check, nothing to write
+                }
+            } catch (RuntimeException e) {
+                c.errors++;
+                log.warn("record {}: could not be reconciled now; retried when the claim runs out", r.id(), e);
+            } finally {
+                MDC.remove("copytrade.record");
+            }
+        }
+        if (verdicts.isEmpty()) {
+            return;
+        }
+        List<TransitionResult> results;
         try {
-            Transition t = decide(r);
-            if (t == null) {
-                return; // still UNKNOWN after a re-check: nothing to write
-            }
-            TransitionResult result = store.transition(t);
-            if (!result.applied()) {
-                c.lost++;
-                return;
-            }
-            CopyTradeRecord now = result.current();
-            if (caps != null) {
-                caps.settle(now, clock.instant());
-            }
-            switch (now.status()) {
-                case EXECUTED -> {
-                    c.executed++;
-                    listeners.onExecuted(now);
-                }
-                case FAILED -> {
-                    c.failed++;
-                    listeners.onFailed(now);
-                }
-                case EXPIRED -> {
-                    c.expired++;
-                    listeners.onExpired(now);
-                }
-                case UNKNOWN -> {
-                    c.unknown++;
-                    log.warn("record {}: the venue could not tell what happened; UNKNOWN until a later reconcile",
-                            now.id());
-                    listeners.onUnresolved(now);
-                }
-                default -> log.debug("record {} now {}", now.id(), now.status());
-            }
+            results = store.transitionAll(verdicts);
         } catch (RuntimeException e) {
-            c.errors++;
-            log.warn("record {}: could not be reconciled now; retried when the claim runs out", r.id(), e);
-        } finally {
-            MDC.remove("copytrade.record");
+            c.errors += verdicts.size();
+            log.warn("{} verdicts could not be written now; retried when the claim runs out", verdicts.size(), e);
+            return;
+        }
+        for (TransitionResult result : results) {
+            if (result.applied()) {
+                settled(result.current(), c);
+            } else {
+                c.lost++;
+            }
+        }
+    }
+
+    private void settled(CopyTradeRecord now, Counts c) {
+        if (caps != null) {
+            caps.settle(now, clock.instant());
+        }
+        switch (now.status()) {
+            case EXECUTED -> {
+                c.executed++;
+                listeners.onExecuted(now);
+            }
+            case FAILED -> {
+                c.failed++;
+                listeners.onFailed(now);
+            }
+            case EXPIRED -> {
+                c.expired++;
+                listeners.onExpired(now);
+            }
+            case UNKNOWN -> {
+                c.unknown++;
+                log.warn("record {}: the venue could not tell what happened; UNKNOWN until a later reconcile",
+                        now.id());
+                listeners.onUnresolved(now);
+            }
+            default -> log.debug("record {} now {}", now.id(), now.status());
         }
     }
 

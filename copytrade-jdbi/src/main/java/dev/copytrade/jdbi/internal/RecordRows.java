@@ -45,6 +45,22 @@ public final class RecordRows {
         return i == null ? null : i.truncatedTo(ChronoUnit.MICROS);
     }
 
+    /**
+     * The draft as the database will hold it (instants at microseconds), so a record built from it with
+     * the id {@code RETURNING id} gave is exactly the row: no read back, no mapping, on the hot path.
+     */
+    public static RecordDraft asStored(RecordDraft d) {
+        LeaderTrade t = d.trade();
+        LeaderTrade trade = t.timestamp().getNano() % 1000 == 0 ? t : new LeaderTrade(t.signalId(), t.leader(),
+                t.market(), t.side(), t.price(), t.size(), micros(t.timestamp()));
+        if (trade == t && d.createdAt().getNano() % 1000 == 0
+                && (d.leaseUntil() == null || d.leaseUntil().getNano() % 1000 == 0)) {
+            return d;
+        }
+        return new RecordDraft(d.key(), trade, d.followerId(), d.wallet(), d.signer(), d.order(), d.status(),
+                d.reason(), d.detail(), d.dryRun(), d.leaseOwner(), micros(d.leaseUntil()), micros(d.createdAt()));
+    }
+
     public static Argument timestamp(Instant i) {
         if (i == null) {
             return (pos, stmt, ctx) -> stmt.setNull(pos, Types.TIMESTAMP_WITH_TIMEZONE);
