@@ -87,8 +87,8 @@ final class TimedStore implements CopyTradeStore {
     }
 
     @Override
-    public List<CopyTradeRecord> findByStatus(RecordStatus status, int limit) {
-        return delegate.findByStatus(status, limit);
+    public List<CopyTradeRecord> findByStatus(RecordStatus status, long afterId, int limit) {
+        return delegate.findByStatus(status, afterId, limit);
     }
 
     @Override
