@@ -423,7 +423,7 @@ public final class JdbiCapLedger implements CapLedger {
         try {
             return jdbi.withHandle(work);
         } catch (JdbiException e) {
-            throw new StoreException(what + " failed: " + rootMessage(e), e);
+            throw new StoreException(what + " failed: " + JdbiBuilder.rootMessage(e), e);
         }
     }
 
@@ -436,7 +436,7 @@ public final class JdbiCapLedger implements CapLedger {
                 boolean retry = TRANSIENT.contains(state) || (dialect == Dialect.H2 && TRANSIENT_H2.contains(state));
                 if (!retry || attempt == ATTEMPTS) {
                     throw e instanceof StoreException se ? se
-                            : new StoreException(what + " failed: " + rootMessage(e), e);
+                            : new StoreException(what + " failed: " + JdbiBuilder.rootMessage(e), e);
                 }
             }
         }
@@ -451,48 +451,21 @@ public final class JdbiCapLedger implements CapLedger {
         return "";
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return String.valueOf(t.getMessage());
-    }
 
     /** Defaults: dialect detected from the database, tables {@link TableNames#defaults()}, no migration. */
-    public static final class Builder {
-        private final DataSource dataSource;
-        private Dialect dialect;
-        private TableNames names = TableNames.defaults();
-        private boolean migrate;
-
+    public static final class Builder extends JdbiBuilder<Builder, JdbiCapLedger> {
         private Builder(DataSource dataSource) {
-            this.dataSource = dataSource;
+            super(dataSource);
         }
 
-        public Builder dialect(Dialect dialect) {
-            this.dialect = InvalidInputException.requireNonNull("dialect", dialect);
+        @Override
+        Builder self() {
             return this;
         }
 
-        public Builder tableNames(TableNames names) {
-            this.names = InvalidInputException.requireNonNull("tableNames", names);
-            return this;
-        }
-
-        /** Run the built-in migrator at build (safe with several processes starting at once on PostgreSQL). */
-        public Builder migrate(boolean migrate) {
-            this.migrate = migrate;
-            return this;
-        }
-
-        public JdbiCapLedger build() {
-            Dialect d = dialect != null ? dialect : Dialect.detect(dataSource);
-            Jdbi jdbi = Jdbi.create(dataSource);
-            if (migrate) {
-                CopyTradeSchema.migrate(jdbi, d, names);
-            }
-            return new JdbiCapLedger(jdbi, d, names);
+        @Override
+        JdbiCapLedger create(Jdbi jdbi, Dialect dialect, TableNames names) {
+            return new JdbiCapLedger(jdbi, dialect, names);
         }
     }
 }

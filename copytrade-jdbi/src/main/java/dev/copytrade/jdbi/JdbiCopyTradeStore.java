@@ -75,17 +75,10 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
         try {
             return jdbi.withHandle(work::apply);
         } catch (JdbiException e) {
-            throw new StoreException(what + " failed: " + rootMessage(e), e);
+            throw new StoreException(what + " failed: " + JdbiBuilder.rootMessage(e), e);
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return String.valueOf(t.getMessage());
-    }
 
     @Override
     public PrewriteResult prewrite(RecordDraft draft) {
@@ -189,7 +182,7 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
                 return out;
             });
         } catch (JdbiException e) {
-            throw new StoreException("batch prewrite failed: " + rootMessage(e), e);
+            throw new StoreException("batch prewrite failed: " + JdbiBuilder.rootMessage(e), e);
         }
     }
 
@@ -224,7 +217,7 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
                 return List.of(out);
             });
         } catch (JdbiException e) {
-            throw new StoreException("batch transition failed: " + rootMessage(e), e);
+            throw new StoreException("batch transition failed: " + JdbiBuilder.rootMessage(e), e);
         }
     }
 
@@ -291,6 +284,33 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
         }
     }
 
+    /**
+     * PostgreSQL: {@code UPDATE … RETURNING version}; when the version moved from the caller's copy by
+     * exactly one, nobody else wrote the row in between, so the row is {@code current.apply(t)} and is
+     * not read back (the hot path of every finalize). Otherwise, or on H2, as {@link #transition(Transition)}.
+     */
+    @Override
+    public TransitionResult transition(CopyTradeRecord current, Transition t) {
+        InvalidInputException.requireNonNull("transition", t);
+        if (dialect != Dialect.POSTGRESQL || current == null || current.id() != t.id()
+                || current.status() != t.from() || (t.to().isInFlight() && (t.leaseOwner() == null
+                || t.leaseUntil() == null))) {
+            // an in-flight target keeps lease fields a claim may have changed: read the row back
+            return transition(t);
+        }
+        Transition stored = RecordRows.asStored(t);
+        return call("transition", h -> {
+            var update = h.createQuery(updateSql(stored, "detail || CAST(:detail AS jsonb)") + " RETURNING version");
+            bindTransition(update, stored, FlatJson.write(stored.detail()));
+            Optional<Integer> version = update.mapTo(Integer.class).findOne();
+            if (version.isPresent() && version.get() == current.version() + 1) {
+                return new TransitionResult(t, true, current.apply(stored));
+            }
+            CopyTradeRecord now = selectById(h, t.id()).orElse(null);
+            return new TransitionResult(t, version.isPresent(), now);
+        });
+    }
+
     @Override
     public TransitionResult transition(Transition t) {
         InvalidInputException.requireNonNull("transition", t);
@@ -322,7 +342,7 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
                 return new TransitionResult(t, applied, selectById(h, t.id()).orElse(null));
             });
         } catch (JdbiException e) {
-            throw new StoreException("transition failed: " + rootMessage(e), e);
+            throw new StoreException("transition failed: " + JdbiBuilder.rootMessage(e), e);
         }
     }
 
@@ -502,39 +522,19 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
     }
 
     /** Defaults: dialect detected from the database, tables {@link TableNames#defaults()}, no migration. */
-    public static final class Builder {
-        private final DataSource dataSource;
-        private Dialect dialect;
-        private TableNames names = TableNames.defaults();
-        private boolean migrate;
-
+    public static final class Builder extends JdbiBuilder<Builder, JdbiCopyTradeStore> {
         private Builder(DataSource dataSource) {
-            this.dataSource = dataSource;
+            super(dataSource);
         }
 
-        public Builder dialect(Dialect dialect) {
-            this.dialect = InvalidInputException.requireNonNull("dialect", dialect);
+        @Override
+        Builder self() {
             return this;
         }
 
-        public Builder tableNames(TableNames names) {
-            this.names = InvalidInputException.requireNonNull("tableNames", names);
-            return this;
-        }
-
-        /** Run the built-in migrator at build (safe with several processes starting at once on PostgreSQL). */
-        public Builder migrate(boolean migrate) {
-            this.migrate = migrate;
-            return this;
-        }
-
-        public JdbiCopyTradeStore build() {
-            Dialect d = dialect != null ? dialect : Dialect.detect(dataSource);
-            Jdbi jdbi = Jdbi.create(dataSource);
-            if (migrate) {
-                CopyTradeSchema.migrate(jdbi, d, names);
-            }
-            return new JdbiCopyTradeStore(jdbi, d, names);
+        @Override
+        JdbiCopyTradeStore create(Jdbi jdbi, Dialect dialect, TableNames names) {
+            return new JdbiCopyTradeStore(jdbi, dialect, names);
         }
     }
 }

@@ -394,7 +394,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
     private CopyResult finish(CopyTradeRecord before, Transition t, Throwable unknownCause) {
         TransitionResult r;
         try {
-            r = store.transition(t);
+            r = store.transition(before, t);
         } catch (RuntimeException e) {
             log.warn("record {}: could not write {}; it stays {} for the sweeper to resolve", before.id(), t.to(),
                     before.status(), e);

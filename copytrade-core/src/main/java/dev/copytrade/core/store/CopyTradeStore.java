@@ -59,6 +59,16 @@ public interface CopyTradeStore {
      */
     TransitionResult transition(Transition t);
 
+    /**
+     * {@link #transition(Transition)} for a caller that holds the record as it last saw it: same
+     * semantics and result. A store may use {@code current} to skip reading the row back when it can
+     * prove the row is what {@code current.apply(t)} says (the version moved by exactly one); otherwise
+     * it must read it. The default ignores {@code current}.
+     */
+    default TransitionResult transition(CopyTradeRecord current, Transition t) {
+        return transition(t);
+    }
+
     /** {@link #transition} for many records, same per-record semantics, results in input order. */
     default List<TransitionResult> transitionAll(List<Transition> transitions) {
         List<TransitionResult> out = new ArrayList<>(transitions.size());

@@ -16,6 +16,7 @@ import dev.copytrade.core.record.Fill;
 import dev.copytrade.core.record.ReasonCode;
 import dev.copytrade.core.record.RecordDraft;
 import dev.copytrade.core.record.RecordStatus;
+import dev.copytrade.core.record.Transition;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -59,6 +60,15 @@ public final class RecordRows {
         }
         return new RecordDraft(d.key(), trade, d.followerId(), d.wallet(), d.signer(), d.order(), d.status(),
                 d.reason(), d.detail(), d.dryRun(), d.leaseOwner(), micros(d.leaseUntil()), micros(d.createdAt()));
+    }
+
+    /** The transition with its instants at microseconds, as the database will hold them. */
+    public static Transition asStored(Transition t) {
+        if (t.at().getNano() % 1000 == 0 && (t.leaseUntil() == null || t.leaseUntil().getNano() % 1000 == 0)) {
+            return t;
+        }
+        return new Transition(t.id(), t.from(), t.to(), micros(t.at()), t.reason(), t.detail(), t.venueRef(), t.nonce(),
+                t.fill(), t.lastError(), t.leaseOwner(), micros(t.leaseUntil()));
     }
 
     public static Argument timestamp(Instant i) {
