@@ -81,7 +81,8 @@ class HotPathValidationTest {
 
     private static String escape(String s) {
         StringBuilder b = new StringBuilder();
-        s.chars().forEach(c -> b.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format("\\u%04x", c)));
+        s.chars().forEach(c -> b.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c)
+                : String.format("\\u%04x", c)));
         return b.toString();
     }
 }

@@ -51,9 +51,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@link #fullPipeline}: a never-seen (signal, follower) key each op: sizing, the four built-in
  *       guardrails, idempotency-key hashing, prewrite PENDING, signer lock, realtime re-check,
- *       simulated fill, EXECUTED (the simulated venue needs no SUBMITTED write: its orders are known by
- *       the client order id the prewritten record already carries). The store is replaced every 65,536 records, so the live
- *       set stays bounded as with a durable store.
+ *       simulated fill, EXECUTED (the simulated venue needs no SUBMITTED write: its orders are known
+ *       by the client order id the prewritten record already carries). The store is replaced every
+ *       65,536 records, so the live set stays bounded as with a durable store.
  *   <li>{@link #fullPipelineGrowingStore}: the same, but one store per 2 s iteration keeps every
  *       record on the heap: adds the GC cost of an ever-growing in-memory store.
  *   <li>{@link #sizingAndGuardrails}: only the pre-trade decision (policy sizing + guardrail chain).
@@ -140,7 +140,8 @@ public class PipelineBenchmark {
 
         CopyResult executeNext(Fixture f) {
             long i = ops++;
-            CopyResult r = executor.execute(f.trades[(int) (i % SIGNALS)], f.followers[(int) (i / SIGNALS % FOLLOWERS)]);
+            LeaderTrade trade = f.trades[(int) (i % SIGNALS)];
+            CopyResult r = executor.execute(trade, f.followers[(int) (i / SIGNALS % FOLLOWERS)]);
             // a throughput number is only worth something if each op did the whole job
             if (r.outcome() != Outcome.EXECUTED) {
                 throw new IllegalStateException("op " + i + " ended " + r.outcome() + ": " + r.record());
