@@ -92,10 +92,8 @@ final class ServerProbe implements AutoCloseable {
 
     /** The harness's tables go away afterwards, so a real server is left as it was found. */
     void drop(TableNames names) {
-        jdbi.useHandle(h -> {
-            h.execute("DROP TABLE IF EXISTS " + names.recordTable());
-            h.execute("DROP TABLE IF EXISTS " + names.versionTable());
-        });
+        // every table the migrations create (the cap tables too), dependents first
+        jdbi.useHandle(h -> names.allTables().forEach(t -> h.execute("DROP TABLE IF EXISTS " + t)));
     }
 
     /** CPU used by this whole JVM (workers, pool, GC, JIT); -1 where the JVM will not say. */
