@@ -51,6 +51,17 @@ public final class CapPolicy {
         return builder().build();
     }
 
+    /** True if any money budget is set (only BUY orders are charged against them). */
+    public boolean chargesMoney() {
+        return global != null || perWallet != null || perMarket != null || !marketOverrides.isEmpty()
+                || perLeader != null;
+    }
+
+    /** True if any trade-count budget is set. */
+    public boolean countsTrades() {
+        return maxTrades != null || maxTradesPerFollower != null;
+    }
+
     public boolean isEmpty() {
         return global == null && perWallet == null && perMarket == null && marketOverrides.isEmpty()
                 && perLeader == null && maxTrades == null && maxTradesPerFollower == null;

@@ -250,7 +250,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
     private void uncharge(Plan plan, Instant now) {
         if (caps != null && plan.draft != null && plan.draft.status() == RecordStatus.PENDING) {
             try {
-                caps.release(plan.draft.key(), now);
+                caps.release(plan.draft.key(), plan.draft.order().side() == dev.copytrade.core.model.Side.BUY, now);
             } catch (RuntimeException e) {
                 log.warn("cap release failed for {}; the reservation expires on its own", plan.draft.key(), e);
             }
@@ -301,11 +301,13 @@ public final class CopyTradeExecutor implements AutoCloseable {
     private CopyResult sendUnderLease(Plan plan, CopyTradeRecord pending, ScopedTxMutex.Lease lease) {
         Instant now = clock.instant();
         CopyOrder order = pending.order();
-        GuardrailChain.Verdict recheck = guardrails.evaluate(order,
-                new GuardrailContext(now, plan.trade, plan.follower, GuardrailContext.Phase.REALTIME, dryRun,
-                        movesRealMoney, venueRules));
-        if (recheck instanceof GuardrailChain.Verdict.Stop stop) {
-            return finish(pending, Transition.skipped(pending.id(), now, stop.reason(), stop.detail()), null);
+        if (guardrails.hasRealtime()) {
+            GuardrailChain.Verdict recheck = guardrails.evaluate(order,
+                    new GuardrailContext(now, plan.trade, plan.follower, GuardrailContext.Phase.REALTIME, dryRun,
+                            movesRealMoney, venueRules));
+            if (recheck instanceof GuardrailChain.Verdict.Stop stop) {
+                return finish(pending, Transition.skipped(pending.id(), now, stop.reason(), stop.detail()), null);
+            }
         }
         if (dryRun) {
             return finish(pending, Transition.skipped(pending.id(), now, ReasonCode.DRY_RUN,
@@ -639,13 +641,10 @@ public final class CopyTradeExecutor implements AutoCloseable {
             InvalidInputException.requireNonNull("guardrails", guardrails);
             InvalidInputException.requireNonNull("venueRules", venueRules);
             InvalidInputException.requireNonNull("clock", clock);
-            InvalidInputException.requireNonNull("inFlightTtl", inFlightTtl);
+            InvalidInputException.requirePositive("inFlightTtl", inFlightTtl);
             InvalidInputException.requireNonNull("lockTimeout", lockTimeout);
             if (chainId <= 0) {
                 throw new InvalidInputException("chainId", chainId, "must be positive");
-            }
-            if (inFlightTtl.isNegative() || inFlightTtl.isZero()) {
-                throw new InvalidInputException("inFlightTtl", inFlightTtl, "must be positive");
             }
             if (lockTimeout.isNegative()) {
                 throw new InvalidInputException("lockTimeout", lockTimeout, "must not be negative");

@@ -45,6 +45,11 @@ public final class GuardrailChain {
         return EMPTY;
     }
 
+    /** True if any guardrail is evaluated again under the signer's lock. */
+    public boolean hasRealtime() {
+        return realtime.length > 0;
+    }
+
     /** The guardrails, in evaluation order. */
     public List<Guardrail> guardrails() {
         return List.of(all);

@@ -32,6 +32,8 @@ public final class CapCharges {
     private final Duration hold;
 
     /**
+     * @param policy the budgets reserved against, or {@code null} when not known (the sweeper): then
+     *     both reservations of a record are settled, each a no-op if it was never made
      * @param hold how long an unsettled reservation lives before the ledger may release it; the
      *     executor passes 2 × its in-flight TTL plus the longest budget window, so by the time a
      *     reservation of a long-UNKNOWN record expires its spend no longer counts in any window anyway
@@ -63,7 +65,7 @@ public final class CapCharges {
             ReserveResult r = ledger.reserve(countId(key), counts, 1, now, now.plus(hold));
             if (r instanceof ReserveResult.Exhausted e) {
                 if (!money.isEmpty()) {
-                    ledger.release(key.value(), now);
+                    ledger.release(key.value(), now);  // all or nothing across the two reservations too
                 }
                 return refusal(ReasonCode.TRADE_COUNT_EXCEEDED, e, false);
             }
@@ -89,12 +91,16 @@ public final class CapCharges {
     public void settle(CopyTradeRecord r, Instant now) {
         try {
             if (r.status() == RecordStatus.EXECUTED) {
-                // never more than was reserved (a venue fee on top is not spend the cap planned for)
-                long filled = Math.min(r.fill().notional().micros(), r.order().notional().micros());
-                ledger.commit(r.key().value(), filled, now);
-                ledger.commit(countId(r.key()), 1, now);
+                if (chargesMoney(r)) {
+                    // never more than was reserved (a venue fee on top is not spend the cap planned for)
+                    long filled = Math.min(r.fill().notional().micros(), r.order().notional().micros());
+                    ledger.commit(r.key().value(), filled, now);
+                }
+                if (countsTrades()) {
+                    ledger.commit(countId(r.key()), 1, now);
+                }
             } else if (r.status().isTerminal()) {
-                release(r.key(), now);
+                release(r.key(), r.order() != null && r.order().side() == dev.copytrade.core.model.Side.BUY, now);
             }
         } catch (RuntimeException e) {
             log.error("record {}: cap ledger could not be settled for {}; the reservation stays until it expires",
@@ -102,10 +108,22 @@ public final class CapCharges {
         }
     }
 
-    /** Returns both reservations of {@code key}; idempotent. */
-    public void release(IdempotencyKey key, Instant now) {
-        ledger.release(key.value(), now);
-        ledger.release(countId(key), now);
+    /** Returns the reservations of {@code key}; idempotent. {@code buy}: whether money could have been reserved. */
+    public void release(IdempotencyKey key, boolean buy, Instant now) {
+        if (policy == null || (buy && policy.chargesMoney())) {
+            ledger.release(key.value(), now);
+        }
+        if (countsTrades()) {
+            ledger.release(countId(key), now);
+        }
+    }
+
+    private boolean chargesMoney(CopyTradeRecord r) {
+        return policy == null || (r.order().side() == dev.copytrade.core.model.Side.BUY && policy.chargesMoney());
+    }
+
+    private boolean countsTrades() {
+        return policy == null || policy.countsTrades();
     }
 
     public int releaseExpired(Instant now, int limit) {

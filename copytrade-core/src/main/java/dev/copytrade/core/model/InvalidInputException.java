@@ -41,4 +41,13 @@ public final class InvalidInputException extends IllegalArgumentException {
         }
         return value;
     }
+
+    /** A required, strictly positive duration (builder settings such as TTLs and intervals). */
+    public static java.time.Duration requirePositive(String field, java.time.Duration value) {
+        requireNonNull(field, value);
+        if (value.isNegative() || value.isZero()) {
+            throw new InvalidInputException(field, value, "must be positive");
+        }
+        return value;
+    }
 }

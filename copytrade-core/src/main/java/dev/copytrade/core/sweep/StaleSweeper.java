@@ -1,7 +1,6 @@
 package dev.copytrade.core.sweep;
 
 import dev.copytrade.core.cap.CapLedger;
-import dev.copytrade.core.cap.CapPolicy;
 import dev.copytrade.core.chain.ChainAdapter;
 import dev.copytrade.core.chain.LookupResult;
 import dev.copytrade.core.chain.OrderLookup;
@@ -88,7 +87,7 @@ public final class StaleSweeper implements AutoCloseable {
         this.instanceId = b.instanceId != null ? b.instanceId
                 : "sweeper-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.listeners = new Listeners(List.copyOf(b.listeners));
-        this.caps = b.capLedger == null ? null : new CapCharges(b.capLedger, CapPolicy.none(), Duration.ZERO);
+        this.caps = b.capLedger == null ? null : new CapCharges(b.capLedger, null, Duration.ZERO);
     }
 
     public static Builder builder(CopyTradeStore store, ChainAdapter adapter) {
@@ -388,16 +387,10 @@ public final class StaleSweeper implements AutoCloseable {
             InvalidInputException.requireNonNull("store", store);
             InvalidInputException.requireNonNull("chainAdapter", adapter);
             InvalidInputException.requireNonNull("clock", clock);
-            InvalidInputException.requireNonNull("interval", interval);
-            InvalidInputException.requireNonNull("claimLease", claimLease);
+            InvalidInputException.requirePositive("interval", interval);
+            InvalidInputException.requirePositive("claimLease", claimLease);
             if (chainId <= 0) {
                 throw new InvalidInputException("chainId", chainId, "must be positive");
-            }
-            if (interval.isNegative() || interval.isZero()) {
-                throw new InvalidInputException("interval", interval, "must be positive");
-            }
-            if (claimLease.isNegative() || claimLease.isZero()) {
-                throw new InvalidInputException("claimLease", claimLease, "must be positive");
             }
             if (batchSize < 1 || batchSize > 10_000) {
                 throw new InvalidInputException("batchSize", batchSize, "must be in 1..10000");
