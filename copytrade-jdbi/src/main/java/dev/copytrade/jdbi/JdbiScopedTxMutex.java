@@ -175,10 +175,11 @@ public final class JdbiScopedTxMutex implements ScopedTxMutex {
         try {
             c = connect(scope);
             long token = locks.tryLock(c, target);
-            if (token == 0) {
+            boolean waited = token == 0;
+            if (waited) {
                 token = await(c, target, timeout, deadline);
             }
-            Lease lease = new JdbiLease(scope, token, c, target, queued);
+            Lease lease = new JdbiLease(scope, token, c, target, queued, waited);
             held = true;
             return lease;
         } catch (SQLException | RuntimeException e) {
@@ -198,10 +199,14 @@ public final class JdbiScopedTxMutex implements ScopedTxMutex {
         }
     }
 
-    /** Waits in the database, slice by slice, until the scope is granted or the deadline passes. */
+    /**
+     * Waits in the database, slice by slice, until the scope is granted or the deadline passes. The session
+     * settings of the wait are undone here when nothing was granted, and by the lease's release otherwise.
+     */
     private long await(Connection c, ScopeLocks.Target target, Duration timeout, long deadline) throws SQLException {
         TxScope scope = new TxScope(target.scope());
         boolean waited = false;
+        boolean granted = false;
         try {
             while (true) {
                 long remaining = deadline - System.nanoTime();
@@ -217,11 +222,12 @@ public final class JdbiScopedTxMutex implements ScopedTxMutex {
                 waited = true;
                 long token = locks.lock(c, target, slice);
                 if (token != 0) {
+                    granted = true;
                     return token;
                 }
             }
         } finally {
-            if (waited) {
+            if (waited && !granted) {
                 locks.endWait(c);
             }
         }
@@ -277,14 +283,18 @@ public final class JdbiScopedTxMutex implements ScopedTxMutex {
         private final Connection connection;
         private final ScopeLocks.Target target;
         private final Lease queued;
+        /** Whether the acquire waited in the database, leaving session settings for the release to undo. */
+        private final boolean waited;
         private final AtomicBoolean open = new AtomicBoolean(true);
 
-        JdbiLease(TxScope scope, long token, Connection connection, ScopeLocks.Target target, Lease queued) {
+        JdbiLease(TxScope scope, long token, Connection connection, ScopeLocks.Target target, Lease queued,
+                boolean waited) {
             this.scope = scope;
             this.token = token;
             this.connection = connection;
             this.target = target;
             this.queued = queued;
+            this.waited = waited;
         }
 
         @Override
@@ -326,7 +336,7 @@ public final class JdbiScopedTxMutex implements ScopedTxMutex {
             synchronized (this) {
                 boolean clean = false;
                 try {
-                    locks.unlock(connection, target);
+                    locks.unlock(connection, target, waited);
                     clean = true;
                 } catch (SQLException | RuntimeException e) {
                     // the usual cause is a session the server already ended, which dropped the lock with it

@@ -164,6 +164,19 @@ class PostgresMutexAcrossProcessesTest {
             try (Lease next = waiter.acquire(scope, LONG)) {
                 assertThat(next.isValid()).as("a timed-out waiter left nothing behind").isTrue();
             }
+
+            // a wait that is granted: the release undoes the wait's lock_timeout
+            Lease held = a.acquire(scope, LONG);
+            Concurrently.Task<Long> granted = Concurrently.start(() -> {
+                try (Lease l = waiter.acquire(scope, LONG)) {
+                    return l.fencingToken();
+                }
+            });
+            awaitWaiterInDatabase(a.lockKey(scope), granted.thread());
+            held.close();
+            assertThat(granted.join()).isGreaterThan(held.fencingToken());
+            assertThat(show(single, "lock_timeout")).as("restored by the release of a lease that waited")
+                    .isEqualTo("0");
         }
     }
 

@@ -35,6 +35,7 @@ public final class AdvisoryScopeLocks implements ScopeLocks {
     private final String tryLockSql;
     private final String lockSql;
     private final String unlockSql;
+    private final String unlockAfterWaitSql;
     private final String holder;
     private final Clock clock;
     /** idle_session_timeout in ms for a held lease, or null for none. */
@@ -58,9 +59,13 @@ public final class AdvisoryScopeLocks implements ScopeLocks {
                 + (idleMillis == null ? "" : ", (SELECT set_config('idle_session_timeout', ?, false) FROM l WHERE l.got)");
         this.tryLockSql = "WITH l AS MATERIALIZED (SELECT pg_try_advisory_lock(?) AS got), " + fence;
         this.lockSql = "WITH l AS MATERIALIZED (SELECT true AS got FROM pg_advisory_lock(?)), " + fence;
-        this.unlockSql = "SELECT pg_advisory_unlock(?)" + (idleMillis == null ? ""
-                : ", set_config('idle_session_timeout',"
-                        + " (SELECT reset_val FROM pg_settings WHERE name = 'idle_session_timeout'), false)");
+        this.unlockSql = "SELECT pg_advisory_unlock(?)" + (idleMillis == null ? "" : reset("idle_session_timeout"));
+        this.unlockAfterWaitSql = unlockSql + reset("lock_timeout");
+    }
+
+    /** A select-list item that does what {@code RESET name} does. */
+    private static String reset(String name) {
+        return ", set_config('" + name + "', (SELECT reset_val FROM pg_settings WHERE name = '" + name + "'), false)";
     }
 
     @Override
@@ -111,8 +116,8 @@ public final class AdvisoryScopeLocks implements ScopeLocks {
     }
 
     @Override
-    public void unlock(Connection c, Target t) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(unlockSql)) {
+    public void unlock(Connection c, Target t, boolean waited) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(waited ? unlockAfterWaitSql : unlockSql)) {
             ps.setLong(1, t.key());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

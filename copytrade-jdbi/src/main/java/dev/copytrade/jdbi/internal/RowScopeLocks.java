@@ -171,7 +171,7 @@ public final class RowScopeLocks implements ScopeLocks {
     }
 
     @Override
-    public void unlock(Connection c, Target t) throws SQLException {
+    public void unlock(Connection c, Target t, boolean waited) throws SQLException {
         // the lease's transaction changed nothing; ending it is what releases the row lock
         c.rollback();
         c.setAutoCommit(true);

@@ -28,11 +28,18 @@ public interface ScopeLocks {
      */
     long lock(Connection c, Target t, long waitMillis) throws SQLException;
 
-    /** Undoes the session settings {@link #lock} changed; called once after an acquire's last wait. */
+    /**
+     * Undoes the session settings {@link #lock} changed, after an acquire's last wait when it did not get
+     * the scope (when it did, {@link #unlock} with {@code waited} undoes them, sparing the new holder a
+     * round trip before it can start).
+     */
     void endWait(Connection c) throws SQLException;
 
-    /** Releases a held scope and restores the connection for the pool; throws when it cannot. */
-    void unlock(Connection c, Target t) throws SQLException;
+    /**
+     * Releases a held scope and restores the connection for the pool, including what {@link #lock} changed
+     * when {@code waited}; throws when it cannot.
+     */
+    void unlock(Connection c, Target t, boolean waited) throws SQLException;
 
     /** Whether {@code c} still holds the scope: one round trip; throws when the connection is gone. */
     boolean holds(Connection c, Target t) throws SQLException;
