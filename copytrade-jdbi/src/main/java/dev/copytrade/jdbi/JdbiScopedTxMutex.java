@@ -177,7 +177,7 @@ public final class JdbiScopedTxMutex implements ScopedTxMutex {
             long token = locks.tryLock(c, target);
             boolean waited = token == 0;
             if (waited) {
-                token = await(c, target, timeout, deadline);
+                token = await(c, scope, target, timeout, deadline);
             }
             Lease lease = new JdbiLease(scope, token, c, target, queued, waited);
             held = true;
@@ -203,8 +203,8 @@ public final class JdbiScopedTxMutex implements ScopedTxMutex {
      * Waits in the database, slice by slice, until the scope is granted or the deadline passes. The session
      * settings of the wait are undone here when nothing was granted, and by the lease's release otherwise.
      */
-    private long await(Connection c, ScopeLocks.Target target, Duration timeout, long deadline) throws SQLException {
-        TxScope scope = new TxScope(target.scope());
+    private long await(Connection c, TxScope scope, ScopeLocks.Target target, Duration timeout, long deadline)
+            throws SQLException {
         boolean waited = false;
         boolean granted = false;
         try {

@@ -243,9 +243,7 @@ class PostgresMutexAcrossProcessesTest {
         assertThat(first.isValid()).isTrue();
         assertThat(freeFor(b, scope)).isFalse();
 
-        long pid = admin.withHandle(h -> h.createQuery("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                + " AND objsubid = 1 AND classid::bigint = :hi AND objid::bigint = :lo").bind("hi", a.lockKey(scope) >>> 32)
-                .bind("lo", a.lockKey(scope) & 0xffff_ffffL).mapTo(Long.class).one());
+        long pid = advisoryLocks("pid", "granted", a.lockKey(scope));
         boolean terminated = admin.withHandle(h -> h.createQuery("SELECT pg_terminate_backend(:pid)")
                 .bind("pid", (int) pid).mapTo(Boolean.class).one());
         assertThat(terminated).isTrue();
@@ -309,6 +307,16 @@ class PostgresMutexAcrossProcessesTest {
         }
     }
 
+    /**
+     * {@code select} over the rows of {@code pg_locks} for the advisory lock on {@code key} that match
+     * {@code condition} (a bigint key shows as classid = high half, objid = low half, objsubid = 1).
+     */
+    private static long advisoryLocks(String select, String condition, long key) {
+        return admin.withHandle(h -> h.createQuery("SELECT " + select + " FROM pg_locks WHERE locktype = 'advisory'"
+                + " AND " + condition + " AND objsubid = 1 AND classid::bigint = :hi AND objid::bigint = :lo")
+                .bind("hi", key >>> 32).bind("lo", key & 0xffff_ffffL).mapTo(Long.class).one());
+    }
+
     /** A setting of the one connection of a single-connection pool. */
     private static String show(HikariDataSource single, String setting) {
         return Jdbi.create(single).withHandle(h -> h.createQuery("SHOW " + setting).mapTo(String.class).one());
@@ -329,9 +337,7 @@ class PostgresMutexAcrossProcessesTest {
      */
     private static void awaitWaiterInDatabase(long key, Thread waiter) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Concurrently.TIMEOUT_SECONDS);
-        while (admin.withHandle(h -> h.createQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT"
-                + " granted AND objsubid = 1 AND classid::bigint = :hi AND objid::bigint = :lo").bind("hi", key >>> 32)
-                .bind("lo", key & 0xffff_ffffL).mapTo(Integer.class).one()) == 0) {
+        while (advisoryLocks("count(*)", "NOT granted", key) == 0) {
             if (!waiter.isAlive() || System.nanoTime() > deadline) {
                 throw new AssertionError("the waiter never waited in the database (alive: " + waiter.isAlive() + ")");
             }
