@@ -1,0 +1,56 @@
+package dev.copytrade.core.evm;
+
+import dev.copytrade.core.chain.OrderRequest;
+import dev.copytrade.core.model.Address;
+import dev.copytrade.core.model.CopyOrder;
+import dev.copytrade.core.model.InvalidInputException;
+import dev.copytrade.core.record.Fill;
+import java.math.BigInteger;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+
+/**
+ * Maps an order to the transaction that executes it. Must be a pure function of the request: a stuck
+ * transaction is replaced by calling it again for the same order (same nonce, higher fees), and both
+ * must do the same thing. Thread-safe.
+ */
+public interface EvmAction {
+
+    /** The call that executes {@code request}; a throw fails the order before anything is sent. */
+    EvmCall callFor(OrderRequest request);
+
+    /**
+     * What a successful (status 1) receipt filled. The default: the whole order, which is right for
+     * actions that either do everything or revert (a transfer); an action whose fill can be partial
+     * reads it from the receipt's logs.
+     */
+    default Fill fillOf(CopyOrder order, TransactionReceipt receipt) {
+        return new Fill(order.shares(), order.notional(), receipt.getTransactionHash());
+    }
+
+    /**
+     * Sends the order's notional, {@code weiPerUsdcUnit} wei per USDC base unit (10⁻⁶ USDC), to
+     * {@code recipient} as a plain value transfer.
+     */
+    static EvmAction transferNotional(Address recipient, BigInteger weiPerUsdcUnit) {
+        InvalidInputException.requireNonNull("recipient", recipient);
+        requirePositive(weiPerUsdcUnit);
+        return request -> EvmCall.transfer(recipient, notionalInWei(request, weiPerUsdcUnit));
+    }
+
+    /** Like {@link #transferNotional} to the follower's own wallet ({@link OrderRequest#wallet()}). */
+    static EvmAction transferNotionalToWallet(BigInteger weiPerUsdcUnit) {
+        requirePositive(weiPerUsdcUnit);
+        return request -> EvmCall.transfer(request.wallet(), notionalInWei(request, weiPerUsdcUnit));
+    }
+
+    private static BigInteger notionalInWei(OrderRequest request, BigInteger weiPerUsdcUnit) {
+        return BigInteger.valueOf(request.order().notional().micros()).multiply(weiPerUsdcUnit);
+    }
+
+    private static void requirePositive(BigInteger weiPerUsdcUnit) {
+        InvalidInputException.requireNonNull("weiPerUsdcUnit", weiPerUsdcUnit);
+        if (weiPerUsdcUnit.signum() <= 0) {
+            throw new InvalidInputException("weiPerUsdcUnit", weiPerUsdcUnit, "must be positive");
+        }
+    }
+}
