@@ -11,7 +11,10 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 /**
  * Maps an order to the transaction that executes it. Must be a pure function of the request: a stuck
  * transaction is replaced by calling it again for the same order (same nonce, higher fees), and both
- * must do the same thing. Thread-safe.
+ * must do the same thing. Calls of two different orders should differ (an amount, an order id, a salt):
+ * the transaction hash is what identifies an order on chain, and two orders signed identically at the
+ * same nonce would share one (the adapter changes the tip by a wei where it can see that happen, within
+ * one process). Thread-safe.
  */
 public interface EvmAction {
 
@@ -29,18 +32,25 @@ public interface EvmAction {
 
     /**
      * Sends the order's notional, {@code weiPerUsdcUnit} wei per USDC base unit (10⁻⁶ USDC), to
-     * {@code recipient} as a plain value transfer.
+     * {@code recipient} (an account without code) as a value transfer whose calldata is the order's
+     * client order id: two orders never sign to the same transaction, and the transfer names its record
+     * on chain.
      */
     static EvmAction transferNotional(Address recipient, BigInteger weiPerUsdcUnit) {
         InvalidInputException.requireNonNull("recipient", recipient);
         requirePositive(weiPerUsdcUnit);
-        return request -> EvmCall.transfer(recipient, notionalInWei(request, weiPerUsdcUnit));
+        return request -> transfer(recipient, request, weiPerUsdcUnit);
     }
 
     /** Like {@link #transferNotional} to the follower's own wallet ({@link OrderRequest#wallet()}). */
     static EvmAction transferNotionalToWallet(BigInteger weiPerUsdcUnit) {
         requirePositive(weiPerUsdcUnit);
-        return request -> EvmCall.transfer(request.wallet(), notionalInWei(request, weiPerUsdcUnit));
+        return request -> transfer(request.wallet(), request, weiPerUsdcUnit);
+    }
+
+    private static EvmCall transfer(Address to, OrderRequest request, BigInteger weiPerUsdcUnit) {
+        return EvmCall.transfer(to, notionalInWei(request, weiPerUsdcUnit),
+                request.clientOrderId().value().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     private static BigInteger notionalInWei(OrderRequest request, BigInteger weiPerUsdcUnit) {

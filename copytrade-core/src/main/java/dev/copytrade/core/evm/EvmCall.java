@@ -34,8 +34,24 @@ public record EvmCall(Address to, BigInteger value, String data, Long gasLimit) 
         }
     }
 
-    /** A plain value transfer with the transfer gas limit. */
+    /** A plain value transfer to an account without code, with the transfer gas limit. */
     public static EvmCall transfer(Address to, BigInteger value) {
         return new EvmCall(to, value, "0x", TRANSFER_GAS);
+    }
+
+    /**
+     * A value transfer to an account without code carrying {@code memo} as calldata. Its gas limit covers
+     * the calldata under the EIP-7623 floor (10 per token, a non-zero byte being 4 tokens), which is above
+     * the older 16/4 per byte: a limit below the floor is accepted into some pools but never mined.
+     */
+    public static EvmCall transfer(Address to, BigInteger value, byte[] memo) {
+        InvalidInputException.requireNonNull("memo", memo);
+        long gas = TRANSFER_GAS;
+        StringBuilder hex = new StringBuilder(2 + memo.length * 2).append("0x");
+        for (byte b : memo) {
+            gas += b == 0 ? 10 : 40;
+            hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        }
+        return new EvmCall(to, value, hex.toString(), gas);
     }
 }

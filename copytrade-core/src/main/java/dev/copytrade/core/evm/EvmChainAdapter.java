@@ -165,9 +165,17 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
             throw new UncheckedIOException("fees could not be read from the node", e);
         }
         NonceAllocator.Slot slot = nonces.slot(chainId, from);
-        long nonce = slot.allocate(() -> pendingCount(from), askChainForEveryNonce);
+        NonceAllocator.Slot.Allocation allocation = slot.allocate(() -> pendingCount(from), askChainForEveryNonce);
+        long nonce = allocation.nonce();
         try {
             SignedTx tx = sign(from, nonce, call, gasLimit, f);
+            if (tx.hash().equals(allocation.previousHash())) {
+                // the unsent transaction this nonce had was signed identically: its record names this hash
+                // too, so make this one distinct (one wei more tip) or the two records would share a receipt
+                Fees distinct = new Fees(f.maxFeePerGas().add(BigInteger.ONE), f.maxPriorityFeePerGas().add(BigInteger.ONE));
+                tx = sign(from, nonce, call, gasLimit, distinct);
+            }
+            slot.signed(nonce, tx.hash());
             log.debug("prepared record {}: signer {} nonce {} tx {}", request.recordId(), from, nonce, tx.hash());
             return new PreparedOrder(request, tx.hash(), nonce, tx);
         } catch (RuntimeException e) {

@@ -31,8 +31,13 @@ public final class NonceAllocator {
         // handed out by allocate() and not yet broadcast: if the next allocate() finds it still here, the
         // lease it was prepared under ended without a send, so nothing left the process with it
         private long outstanding = NONE;
+        private String outstandingHash;
         // proven never to have reached the node: the next allocate() hands it out again
         private long reusable = NONE;
+        private String reusableHash;
+
+        /** A nonce handed out, and the hash of the unsent transaction that had it before, if any. */
+        public record Allocation(long nonce, String previousHash) {}
 
         /**
          * The nonce for the next transaction.
@@ -40,25 +45,37 @@ public final class NonceAllocator {
          * @param chainPending reads the signer's pending transaction count from the node
          * @param askChain read it even when the allocator already knows a next nonce
          */
-        public synchronized long allocate(LongSupplier chainPending, boolean askChain) {
+        public synchronized Allocation allocate(LongSupplier chainPending, boolean askChain) {
             if (outstanding != NONE) {
                 reusable = outstanding;
+                reusableHash = outstandingHash;
                 outstanding = NONE;
+                outstandingHash = null;
             }
             long n = reusable != NONE ? reusable : next;
             if (askChain || next == NONE) {
                 n = Math.max(n, chainPending.getAsLong());
             }
+            String previous = n == reusable ? reusableHash : null;
             reusable = NONE;
+            reusableHash = null;
             outstanding = n;
             next = Math.max(next, n + 1);
-            return n;
+            return new Allocation(n, previous);
+        }
+
+        /** The transaction signed with the outstanding {@code nonce} has {@code hash}. */
+        public synchronized void signed(long nonce, String hash) {
+            if (outstanding == nonce) {
+                outstandingHash = hash;
+            }
         }
 
         /** {@code nonce} is about to be broadcast: from now on it may have reached the node. */
         public synchronized void broadcasting(long nonce) {
             if (outstanding == nonce) {
                 outstanding = NONE;
+                outstandingHash = null;
             }
         }
 
@@ -78,7 +95,9 @@ public final class NonceAllocator {
          */
         public synchronized void resync(long chainPending) {
             outstanding = NONE;
+            outstandingHash = null;
             reusable = NONE;
+            reusableHash = null;
             next = Math.max(next, chainPending);
         }
 
@@ -88,12 +107,15 @@ public final class NonceAllocator {
         }
 
         private void release(long nonce) {
+            String hash = outstanding == nonce ? outstandingHash : null;
             if (outstanding == nonce) {
                 outstanding = NONE;
+                outstandingHash = null;
             }
             // only the latest nonce can come back: one handed out after it would otherwise leave a gap
             if (next == nonce + 1) {
                 reusable = nonce;
+                reusableHash = hash;
             }
         }
     }
