@@ -27,7 +27,7 @@ public final class NodeErrors {
     private static final List<String> ALREADY_KNOWN = List.of("already known", "already imported",
             "known transaction", "alreadyknown", "already in the pool", "transaction already exists");
     private static final List<String> NONCE_TOO_LOW = List.of("nonce too low", "nonce is too low", "noncetoolow",
-            "old nonce", "nonce has already been used");
+            "old nonce", "oldnonce", "nonce has already been used");
     private static final List<String> NONCE_TAKEN = List.of("replacement transaction underpriced",
             "replacement underpriced", "replacement fee too low", "could not replace existing tx",
             "replacementnotallowed");
