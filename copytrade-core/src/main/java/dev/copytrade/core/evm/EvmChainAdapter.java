@@ -244,19 +244,20 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
                 if (mined.isPresent()) {
                     return fromReceipt(mined.get(), order.request().order());
                 }
-                if (minedCount(tx.signer()) > tx.nonce()) {
-                    // read after the receipts were asked for: a receipt could have landed in between
+                // a node may count the nonce as used a moment before it serves the receipt (anvil does), so a
+                // used nonce without a receipt is not conclusive here: keep polling until the deadline
+                boolean nonceUsed = minedCount(tx.signer()) > tx.nonce();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
                     mined = firstReceipt(hashes);
                     if (mined.isPresent()) {
                         return fromReceipt(mined.get(), order.request().order());
                     }
-                    return SubmitResult.unknown("nonce " + tx.nonce() + " was used by a transaction this process"
-                            + " does not know; the reconciler decides from the record");
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return SubmitResult.unknown("no receipt for tx " + tx.hash() + " within " + receiptWait
-                            + "; left SUBMITTED for the reconciler");
+                    return SubmitResult.unknown(nonceUsed
+                            ? "nonce " + tx.nonce() + " was used by a transaction this process does not know;"
+                                    + " the reconciler decides from the record"
+                            : "no receipt for tx " + tx.hash() + " within " + receiptWait
+                                    + "; left SUBMITTED for the reconciler");
                 }
                 LockSupport.parkNanos(Math.min(left, receiptPoll.toNanos()));
                 if (Thread.currentThread().isInterrupted()) {
@@ -318,6 +319,18 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
                 return new LookupResult.Unknown("no receipt for " + hashes + " and no nonce to compare");
             }
             if (mined > l.nonce()) {
+                // a node may count the nonce as used a moment before it serves the receipt: ask again after a
+                // poll interval, and call it not found only if the node knows none of the hashes at all
+                LockSupport.parkNanos(receiptPoll.toNanos());
+                receipt = firstReceipt(hashes);
+                if (receipt.isPresent()) {
+                    return lookup(l);
+                }
+                for (String h : hashes) {
+                    if (transaction(h).isPresent()) {
+                        return new LookupResult.Unknown("tx " + h + " is known to the node but has no receipt yet");
+                    }
+                }
                 return new LookupResult.NotFound();
             }
             for (String h : hashes) {

@@ -23,6 +23,7 @@ import dev.copytrade.core.testkit.Seeds;
 import dev.copytrade.core.testkit.evm.Anvil;
 import dev.copytrade.core.testkit.evm.AnvilNode;
 import dev.copytrade.core.testkit.evm.EvmRig;
+import dev.copytrade.core.testkit.evm.ForwardingChainAdapter;
 import dev.copytrade.core.time.SettableClock;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -258,51 +259,20 @@ class EvmManualMiningTest {
         node.mine();
     }
 
-    /** Passes everything through to the real adapter and counts down once a send has returned. */
-    private static final class SignalingAdapter implements ChainAdapter {
-        private final EvmChainAdapter real;
+    /** Counts down once a send has returned. */
+    private static final class SignalingAdapter extends ForwardingChainAdapter {
         private final CountDownLatch sent;
 
         SignalingAdapter(EvmChainAdapter real, CountDownLatch sent) {
-            this.real = real;
+            super(real);
             this.sent = sent;
         }
 
         @Override
-        public String venue() {
-            return real.venue();
-        }
-
-        @Override
-        public boolean movesRealMoney() {
-            return real.movesRealMoney();
-        }
-
-        @Override
-        public PreparedOrder prepare(OrderRequest request) {
-            return real.prepare(request);
-        }
-
-        @Override
         public SubmitResult send(PreparedOrder order) {
-            SubmitResult r = real.send(order);
+            SubmitResult r = super.send(order);
             sent.countDown();
             return r;
-        }
-
-        @Override
-        public SubmitResult awaitOutcome(PreparedOrder order, SubmitResult.Unknown s) {
-            return real.awaitOutcome(order, s);
-        }
-
-        @Override
-        public SubmitResult submit(PreparedOrder order) {
-            return real.submit(order);
-        }
-
-        @Override
-        public LookupResult lookup(OrderLookup lookup) {
-            return real.lookup(lookup);
         }
     }
 }

@@ -23,8 +23,12 @@ public final class EvmRig {
 
     /** A follower with a fresh id whose orders {@code signer} signs and whose wallet receives the transfer. */
     public static Follower follower(Address signer, Address wallet) {
-        return new Follower(FollowerId.of(Records.unique("evm-follower")), wallet, signer,
-                CopyPolicy.fixed(ORDER_USDC).build());
+        return follower(Records.unique("evm-follower"), signer, wallet);
+    }
+
+    /** A follower with the given id (two processes building the same follower). */
+    public static Follower follower(String id, Address signer, Address wallet) {
+        return new Follower(FollowerId.of(id), wallet, signer, CopyPolicy.fixed(ORDER_USDC).build());
     }
 
     /** A fresh address nobody holds a key for (a transfer recipient). */
@@ -39,7 +43,12 @@ public final class EvmRig {
 
     /** An adapter on {@code node} that pays each order's notional to the follower's wallet; polls fast. */
     public static EvmChainAdapter.Builder adapter(AnvilNode node, TransactionSigner signer) {
-        return EvmChainAdapter.builder().rpcUrl(node.rpcUrl()).chainId(node.chainId()).signer(signer)
+        return adapter(node.rpcUrl(), signer);
+    }
+
+    /** {@link #adapter(AnvilNode, TransactionSigner)} for a node known by its URL (another process's). */
+    public static EvmChainAdapter.Builder adapter(String rpcUrl, TransactionSigner signer) {
+        return EvmChainAdapter.builder().rpcUrl(rpcUrl).chainId(AnvilNode.CHAIN_ID).signer(signer)
                 .action(EvmAction.transferNotionalToWallet(WEI_PER_USDC_UNIT)).movesRealMoney(false)
                 .receiptPoll(Duration.ofMillis(20)).receiptWait(Duration.ofSeconds(20));
     }
