@@ -8,6 +8,7 @@ import dev.copytrade.core.chain.PreparedOrder;
 import dev.copytrade.core.chain.SubmitResult;
 import dev.copytrade.core.evm.internal.NodeErrors;
 import dev.copytrade.core.evm.internal.NonceAllocator;
+import dev.copytrade.core.evm.internal.ReceiptWatcher;
 import dev.copytrade.core.evm.internal.SignedTx;
 import dev.copytrade.core.model.Address;
 import dev.copytrade.core.model.CopyOrder;
@@ -17,8 +18,10 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +92,9 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
     // the hashes this process broadcast per (signer, nonce) while their outcome is awaited: a replacement
     // added here is found by the wait that is already running for the original
     private final ConcurrentHashMap<String, Tracked> inFlight = new ConcurrentHashMap<>();
+    private final ReceiptWatcher receipts;
+    /** A waiter asks for its own receipts every this many polls, besides the shared watcher. */
+    private static final int OWN_CHECK_EVERY = 20;
 
     private static final class Tracked {
         final List<String> hashes = new CopyOnWriteArrayList<>();
@@ -112,6 +118,15 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         this.broadcastAttempts = b.broadcastAttempts;
         this.askChainForEveryNonce = b.askChainForEveryNonce;
         this.movesRealMoney = b.movesRealMoney;
+        this.receipts = new ReceiptWatcher(web3j, b.receiptPoll, this::awaitedHashes);
+    }
+
+    private Set<String> awaitedHashes() {
+        Set<String> all = new HashSet<>();
+        for (Tracked t : inFlight.values()) {
+            all.addAll(t.hashes);
+        }
+        return all;
     }
 
     public static Builder builder() {
@@ -239,20 +254,20 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         List<String> hashes = tracked != null ? tracked.hashes : List.of(tx.hash());
         long deadline = System.nanoTime() + receiptWait.toNanos();
         try {
-            while (true) {
-                Optional<TransactionReceipt> mined = firstReceipt(hashes);
+            for (int round = 0;; round++) {
+                // the shared watcher reads each new block's receipts once for every waiter; a waiter asks for
+                // its own receipts at the start, now and then, and at the deadline (blocks the watcher skipped)
+                long left = deadline - System.nanoTime();
+                boolean ownCheck = round % OWN_CHECK_EVERY == 0 || left <= 0 || tracked == null
+                        || !receipts.works();
+                Optional<TransactionReceipt> mined = ownCheck ? firstReceipt(hashes) : receipts.find(hashes);
                 if (mined.isPresent()) {
                     return fromReceipt(mined.get(), order.request().order());
                 }
-                // a node may count the nonce as used a moment before it serves the receipt (anvil does), so a
-                // used nonce without a receipt is not conclusive here: keep polling until the deadline
-                boolean nonceUsed = minedCount(tx.signer()) > tx.nonce();
-                long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    mined = firstReceipt(hashes);
-                    if (mined.isPresent()) {
-                        return fromReceipt(mined.get(), order.request().order());
-                    }
+                    // a used nonce without a receipt is no verdict here: a replacement from another process may
+                    // have been mined, and a node may count the nonce before it serves the receipt (anvil does)
+                    boolean nonceUsed = minedCount(tx.signer()) > tx.nonce();
                     return SubmitResult.unknown(nonceUsed
                             ? "nonce " + tx.nonce() + " was used by a transaction this process does not know;"
                                     + " the reconciler decides from the record"
@@ -266,7 +281,10 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
             }
         } catch (UncheckedIOException e) {
             return SubmitResult.unknown("receipt of " + tx.hash() + " could not be read: " + e.getCause());
+        } catch (IOException e) {
+            return SubmitResult.unknown("receipts could not be read: " + e);
         } finally {
+            receipts.forget(hashes);
             if (tracked != null) {
                 untrack(tx, tracked);
             }
@@ -675,7 +693,11 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
             return this;
         }
 
-        /** Default: 250 ms. How often a receipt is asked for while waiting. */
+        /**
+         * Default: 250 ms. How often new blocks are read while orders wait for receipts: one shared read of
+         * each new block's receipts serves every waiting order of this adapter ({@code eth_getBlockReceipts});
+         * each order also asks for its own receipt at the start, every 20 polls and at the deadline.
+         */
         public Builder receiptPoll(Duration receiptPoll) {
             this.receiptPoll = receiptPoll;
             return this;
