@@ -43,8 +43,10 @@ import org.web3j.utils.Numeric;
  * </ol>
  *
  * It prints both rates and their ratio. Options: {@code --signers 8 --transfers 200} (per signer)
- * {@code --callers 16 --block-time 1} (seconds; interval mining, since auto-mining stalls when
- * transactions arrive concurrently).
+ * {@code --callers 16} (threads calling {@code executeAll}; each waits about a block per call, so they
+ * bound the executor's rate at callers × signers per block) {@code --block-time 1} (seconds; interval
+ * mining, since auto-mining stalls when transactions arrive concurrently) {@code --ask-chain true} (the
+ * adapter's {@code askChainForEveryNonce}).
  *
  * <pre>./mvnw -q -pl copytrade-examples -am test-compile exec:java -Dexec.mainClass=dev.copytrade.examples.bench.evm.EvmHarness</pre>
  */
@@ -57,6 +59,7 @@ public final class EvmHarness {
         int transfers = intOption(args, "--transfers", 200);
         int callers = intOption(args, "--callers", 16);
         double blockTime = Double.parseDouble(option(args, "--block-time", "1"));
+        boolean askChain = Boolean.parseBoolean(option(args, "--ask-chain", "true"));
         Random random = new Random(intOption(args, "--seed", 1));
         try (AnvilNode node = AnvilNode.start(AnvilNode.Mining.INTERVAL, Duration.ofMillis((long) (blockTime * 1000)))) {
             int total = signers * transfers;
@@ -67,9 +70,10 @@ public final class EvmHarness {
             System.out.printf(Locale.ROOT, "raw:      sent %d in %d ms = %.0f tx/s; all mined after %d ms = %.0f tx/s%n",
                     total, raw.sentMillis, raw.sentPerSecond(total), raw.minedMillis, raw.minedPerSecond(total));
 
-            Rate copied = executor(node, keys(node, signers, random), transfers, callers, random);
-            System.out.printf(Locale.ROOT, "executor: %d EXECUTED (receipt read) after %d ms = %.0f tx/s%n", total,
-                    copied.minedMillis, copied.minedPerSecond(total));
+            Rate copied = executor(node, keys(node, signers, random), transfers, callers, askChain, random);
+            System.out.printf(Locale.ROOT, "executor: %d callers, pending count read for every nonce: %s; %d EXECUTED"
+                    + " (receipt read) after %d ms = %.0f tx/s%n", callers, askChain, total, copied.minedMillis,
+                    copied.minedPerSecond(total));
             System.out.printf(Locale.ROOT, "ratio executor / raw sends = %.2f; executor / raw mined = %.2f%n",
                     copied.minedPerSecond(total) / raw.sentPerSecond(total),
                     copied.minedPerSecond(total) / raw.minedPerSecond(total));
@@ -125,8 +129,8 @@ public final class EvmHarness {
     }
 
     /** {@code callers} threads copy leader trades for one follower per signer each ({@code executeAll}). */
-    private static Rate executor(AnvilNode node, List<String> keys, int transfers, int callers, Random random)
-            throws Exception {
+    private static Rate executor(AnvilNode node, List<String> keys, int transfers, int callers, boolean askChain,
+            Random random) throws Exception {
         List<Follower> followers = new ArrayList<>();
         for (String key : keys) {
             followers.add(EvmRig.follower(AnvilNode.addressOf(key), EvmRig.recipient(random)));
@@ -136,7 +140,7 @@ public final class EvmHarness {
         Map<String, Integer> problems = new ConcurrentHashMap<>();
         ExecutorService threads = Executors.newFixedThreadPool(callers);
         try (EvmChainAdapter adapter = EvmRig.adapter(node, SignerKeys.of(keys)).receiptPoll(Duration.ofMillis(100))
-                .receiptWait(Duration.ofSeconds(60)).build();
+                .receiptWait(Duration.ofSeconds(60)).askChainForEveryNonce(askChain).build();
                 CopyTradeExecutor executor = CopyTradeExecutor.builder().store(new InMemoryCopyTradeStore())
                         .chainAdapter(adapter).chainId(node.chainId()).parallelism(keys.size() * callers).build()) {
             long start = System.nanoTime();
