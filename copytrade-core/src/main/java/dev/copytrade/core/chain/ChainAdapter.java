@@ -41,6 +41,30 @@ public interface ChainAdapter {
     SubmitResult submit(PreparedOrder order);
 
     /**
+     * The first half of a split {@link #submit}: sends the order and returns as soon as it has left,
+     * under the signer's lease. The executor calls this, then releases the lease, then calls
+     * {@link #awaitOutcome} when the answer is {@link SubmitResult.Unknown} — so a signer's next order
+     * (an EVM signer's next nonce) need not wait for this one to be mined. Same contract as
+     * {@code submit}: {@link SubmitResult.Rejected} only when the venue proved nothing executed; a throw
+     * counts as {@link SubmitResult.Unknown}.
+     *
+     * <p>The default does not split: it is {@code submit}, and {@code awaitOutcome} then has nothing to add.
+     */
+    default SubmitResult send(PreparedOrder order) {
+        return submit(order);
+    }
+
+    /**
+     * The second half of a split {@link #submit}: waits (bounded, well under the in-flight TTL) for the
+     * outcome of an order {@link #send} answered {@code sent} for, after the signer's lease was
+     * released. Returns {@link SubmitResult.Unknown} when the wait ends undecided; the record then stays
+     * in flight for the reconciler. A throw counts as {@code sent}. The default returns {@code sent}.
+     */
+    default SubmitResult awaitOutcome(PreparedOrder order, SubmitResult.Unknown sent) {
+        return sent;
+    }
+
+    /**
      * Looks up an order by client order id / venue reference / nonce, for the reconciler. Must answer
      * {@link LookupResult.NotFound} only when the venue proved it has no such order; when in doubt,
      * {@link LookupResult.Unknown}.

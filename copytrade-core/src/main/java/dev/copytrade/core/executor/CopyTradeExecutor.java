@@ -348,13 +348,18 @@ public final class CopyTradeExecutor implements AutoCloseable {
         SubmitResult outcome;
         Throwable cause = null;
         try {
-            outcome = adapter.submit(prepared);
+            outcome = adapter.send(prepared);
             if (outcome == null) {
                 outcome = SubmitResult.unknown("adapter returned null");
             }
         } catch (RuntimeException e) {
             cause = e;
             outcome = SubmitResult.unknown("adapter threw: " + e);
+        }
+        if (outcome instanceof SubmitResult.Unknown sent) {
+            // the order may have left: the signer's next order need not wait for this one's outcome
+            lease.close();
+            outcome = awaitOutcome(prepared, sent);
         }
         Instant done = clock.instant();
         if (outcome instanceof SubmitResult.Confirmed c) {
@@ -370,6 +375,17 @@ public final class CopyTradeExecutor implements AutoCloseable {
                 reason);
         return finish(inFlight, Transition.outcomeUnknown(inFlight.id(), inFlight.status(), done,
                 "outcome unknown: " + reason), cause);
+    }
+
+    private SubmitResult awaitOutcome(PreparedOrder prepared, SubmitResult.Unknown sent) {
+        try {
+            SubmitResult awaited = adapter.awaitOutcome(prepared, sent);
+            return awaited == null ? sent : awaited;
+        } catch (RuntimeException e) {
+            log.warn("record {}: waiting for the outcome failed; left in flight for the reconciler",
+                    prepared.request().recordId(), e);
+            return sent;
+        }
     }
 
     /**

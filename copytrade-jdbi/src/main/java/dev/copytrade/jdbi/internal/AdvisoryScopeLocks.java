@@ -83,6 +83,15 @@ public final class AdvisoryScopeLocks implements ScopeLocks {
             return lockAndFence(c, lockSql, t);
         } catch (SQLException e) {
             if (WAIT_ENDED.contains(e.getSQLState())) {
+                // a session-level advisory lock survives the rollback of the statement that took it: if the
+                // lock was granted and the fence part then timed out, this session holds it with no token,
+                // and the next slice would take it a second time (one unlock would then leave it held)
+                if (holds(c, t)) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                        ps.setLong(1, t.key());
+                        ps.execute();
+                    }
+                }
                 return 0;
             }
             throw e;
