@@ -7,6 +7,7 @@ import dev.copytrade.core.chain.OrderLookup;
 import dev.copytrade.core.executor.CopyTradeListener;
 import dev.copytrade.core.internal.CapCharges;
 import dev.copytrade.core.internal.Listeners;
+import dev.copytrade.core.internal.SettlementDebts;
 import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.mutex.ScopedTxMutex;
 import dev.copytrade.core.mutex.TxScope;
@@ -193,6 +194,9 @@ public final class StaleSweeper implements AutoCloseable {
         for (TransitionResult result : results) {
             if (result.applied()) {
                 settled(result.current(), c);
+                if (!result.transition().debts().isEmpty()) {
+                    listeners.onDebtsRecorded(result.current(), result.transition().debts());
+                }
             } else {
                 c.lost++;
             }
@@ -239,12 +243,14 @@ public final class StaleSweeper implements AutoCloseable {
             answer = new LookupResult.Unknown("lookup threw: " + e);
         }
         RecordStatus from = r.status();
+        // the legs the venue reports become debts written with the verdict, as the executor would have
         if (answer instanceof LookupResult.Filled f) {
-            return Transition.executed(r.id(), from, now, f.fill(),
-                    java.util.Map.of("reconciled", "true"));
+            return SettlementDebts.attach(Transition.executed(r.id(), from, now, f.fill(),
+                    java.util.Map.of("reconciled", "true")), f.legs());
         }
         if (answer instanceof LookupResult.Rejected rej) {
-            return Transition.failed(r.id(), from, now, ReasonCode.VENUE_REJECTED, rej.reason());
+            return SettlementDebts.attach(Transition.failed(r.id(), from, now, ReasonCode.VENUE_REJECTED, rej.reason()),
+                    rej.legs());
         }
         if (answer instanceof LookupResult.NotFound) {
             return Transition.expired(r.id(), from, now, ReasonCode.NOT_FOUND_AT_VENUE,
