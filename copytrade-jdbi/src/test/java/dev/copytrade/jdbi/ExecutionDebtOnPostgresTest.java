@@ -67,7 +67,7 @@ class ExecutionDebtOnPostgresTest {
     }
 
     @Test
-    @DisplayName("Scenario: A multi-leg execution whose reimbursement leg fails leaves an EXECUTED record and one OPEN debt (PostgreSQL)")
+    @DisplayName("Scenario: A multi-leg execution on PostgreSQL whose reimbursement leg fails leaves an EXECUTED record and one OPEN debt")
     void failedReimbursementLeavesOneOpenDebt() {
         Rig rig = rig();
         Follower follower = proxyFollower();
