@@ -119,6 +119,37 @@ class PostgresDebtBehaviourTest {
     }
 
     @Test
+    @DisplayName("Scenario: A database migrated before V4 gains the debt tables on the next migrate")
+    void olderDatabaseGainsTheDebtTables() {
+        TableNames names = SharedPostgres.freshTables();
+        Jdbi jdbi = Jdbi.create(pool);
+        // what a build without the debt ledger left behind: V1 and V2 applied and recorded
+        jdbi.useTransaction(h -> {
+            h.execute("CREATE TABLE " + names.versionTable() + " (version INTEGER PRIMARY KEY, script VARCHAR(200)"
+                    + " NOT NULL, applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
+            for (String script : List.of("V1__copytrade_record.sql", "V2__copytrade_caps.sql")) {
+                for (String statement : CopyTradeSchema.render(Dialect.POSTGRESQL, names, script).split(";\\s*\\n")) {
+                    String sql = statement.lines().filter(l -> !l.trim().startsWith("--"))
+                            .collect(java.util.stream.Collectors.joining("\n")).strip();
+                    if (!sql.isEmpty()) {
+                        h.execute(sql);
+                    }
+                }
+                h.execute("INSERT INTO " + names.versionTable() + " (version, script) VALUES (?, ?)",
+                        Integer.parseInt(script.substring(1, 2)), script);
+            }
+        });
+        JdbiCopyTradeStore store = JdbiCopyTradeStore.builder(pool).tableNames(names).migrate(true).build();
+
+        List<Integer> versions = jdbi.withHandle(h -> h.createQuery("SELECT version FROM " + names.versionTable()
+                + " ORDER BY version").mapTo(Integer.class).list());
+        assertThat(versions).contains(1, 2, 4).doesNotHaveDuplicates();
+        CopyTradeRecord r = submitted(store);
+        assertThat(store.transition(executedOwing(r, Debts.freshWallet(), "reimburse")).applied()).isTrue();
+        assertThat(store.debtLedger().findByRecord(r.id())).hasSize(1);
+    }
+
+    @Test
     @DisplayName("Scenario: The debt claim reads the partial index, not the table")
     void claimUsesThePartialIndex() {
         TableNames names = SharedPostgres.freshTables();
