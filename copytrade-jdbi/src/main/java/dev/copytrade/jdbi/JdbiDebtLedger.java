@@ -13,6 +13,7 @@ import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.store.StoreException;
 import dev.copytrade.jdbi.internal.DebtRows;
 import dev.copytrade.jdbi.internal.RecordRows;
+import dev.copytrade.jdbi.internal.Retry;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -22,7 +23,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -52,7 +52,6 @@ import org.jdbi.v3.core.statement.SqlStatement;
  */
 public final class JdbiDebtLedger implements DebtLedger {
     private static final int ATTEMPTS = 20;
-    private static final Set<String> TRANSIENT = Set.of("40001", "40P01");
     private static final String CLAIMABLE = "('OPEN', 'REPAYING')";
     private static final String OUTSTANDING = "('OPEN', 'REPAYING', 'ESCALATED')";
 
@@ -303,16 +302,7 @@ public final class JdbiDebtLedger implements DebtLedger {
     }
 
     private <T> T inTransaction(String what, HandleCallback<T, RuntimeException> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return jdbi.inTransaction(work);
-            } catch (JdbiException | StoreException e) {
-                if (!TRANSIENT.contains(DebtRows.sqlState(e)) || attempt == ATTEMPTS) {
-                    throw e instanceof StoreException se ? se
-                            : new StoreException(what + " failed: " + JdbiBuilder.rootMessage(e), e);
-                }
-            }
-        }
+        return Retry.inTransaction(jdbi, what, Retry.POSTGRES_TRANSIENT, ATTEMPTS, work);
     }
 
     /** Defaults: dialect detected from the database, tables {@link TableNames#defaults()}, no migration. */

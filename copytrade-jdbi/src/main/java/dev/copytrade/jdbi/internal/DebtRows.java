@@ -133,7 +133,7 @@ public final class DebtRows {
                 long id = insert.executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
                 inserted.put(legKey(d.recordId(), d.legId()), d.toDebt(id));
             } catch (JdbiException e) {
-                if (!"23505".equals(sqlState(e))) {
+                if (!"23505".equals(Retry.sqlState(e))) {
                     throw e;
                 }
             }
@@ -211,16 +211,6 @@ public final class DebtRows {
                 .bind("next_attempt_at" + n, RecordRows.timestamp(d.createdAt()))
                 .bind("created_at" + n, RecordRows.timestamp(d.createdAt()))
                 .bind("updated_at" + n, RecordRows.timestamp(d.createdAt())).bind("version" + n, 0L);
-    }
-
-    /** The SQLState of the innermost SQL exception in {@code e}'s causes, or "" if none. */
-    public static String sqlState(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null) {
-                return s.getSQLState();
-            }
-        }
-        return "";
     }
 
     private static Instant instant(ResultSet rs, String col) throws SQLException {
