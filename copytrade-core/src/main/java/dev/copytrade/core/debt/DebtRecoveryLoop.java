@@ -1,6 +1,7 @@
 package dev.copytrade.core.debt;
 
 import dev.copytrade.core.internal.DebtListeners;
+import dev.copytrade.core.internal.Periodic;
 import dev.copytrade.core.model.Address;
 import dev.copytrade.core.model.InvalidInputException;
 import java.time.Clock;
@@ -13,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -66,7 +64,7 @@ public final class DebtRecoveryLoop implements AutoCloseable {
     private final String instanceId;
     private final DebtListener listeners;
     private final DebtOperations operations;
-    private ScheduledExecutorService scheduler;
+    private final Periodic periodic;
 
     private DebtRecoveryLoop(Builder b) {
         this.ledger = b.ledger;
@@ -89,6 +87,7 @@ public final class DebtRecoveryLoop implements AutoCloseable {
                 : "debts-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.listeners = new DebtListeners(List.copyOf(b.listeners));
         this.operations = new DebtOperations(b.ledger, b.clock, List.copyOf(b.listeners));
+        this.periodic = new Periodic(instanceId, interval, this::runOnce, log, "debt recovery loop");
     }
 
     public static Builder builder(DebtLedger ledger, DebtSettler settler) {
@@ -388,42 +387,15 @@ public final class DebtRecoveryLoop implements AutoCloseable {
     }
 
     /** Runs once now (start-up) and then every {@code interval} until {@link #close()}. */
-    public synchronized DebtRecoveryLoop start() {
-        if (scheduler != null) {
-            throw new IllegalStateException("debt recovery loop already started");
-        }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, instanceId);
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                runOnce();
-            } catch (RuntimeException e) {
-                // a failed run (database down) must not cancel the schedule
-                log.warn("debt recovery run failed; next run in {}", interval, e);
-            }
-        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    public DebtRecoveryLoop start() {
+        periodic.start();
         return this;
     }
 
     /** Stops the periodic runs, letting a running one finish (up to 30 s). Idempotent. */
     @Override
-    public synchronized void close() {
-        if (scheduler == null) {
-            return;
-        }
-        scheduler.shutdown();
-        try {
-            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
-                scheduler.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            scheduler.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-        scheduler = null;
+    public void close() {
+        periodic.close();
     }
 
     /**

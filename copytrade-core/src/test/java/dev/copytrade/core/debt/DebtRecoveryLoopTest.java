@@ -427,6 +427,11 @@ class DebtRecoveryLoopTest {
             assertThat(d.repaymentRef()).as("seed %d debt %d", seed, id).isEqualTo(paid.reference());
         }
         assertThat(settler.duplicateRepayments()).as("seed %d: no key sent twice", seed).isZero();
+        // the mix really happened: refusals, answers lost after paying (reconciled by lookups), retries
+        assertThat(settler.payments().stream().filter(p -> !p.paid()).count()).as("seed %d", seed).isPositive();
+        assertThat(settler.lookupCalls()).as("seed %d", seed).isPositive();
+        assertThat(settler.repayCalls()).as("seed %d", seed).isGreaterThan(1_000);
+        assertThat(rounds).as("seed %d: retries took more than one round", seed).isGreaterThan(1);
         assertThat(settler.payments().stream().filter(SimulatedDebtSettler.Payment::paid)
                 .mapToLong(p -> p.repayment().amount()).sum())
                 .as("seed %d: exactly what was owed was paid", seed)
