@@ -9,10 +9,26 @@ public record FollowerId(String value) {
 
     public FollowerId {
         InvalidInputException.requireNonNull("follower.id", value);
-        if (!OK.matcher(value).matches()) {
+        if (!OK.matcher(value).matches() || hasUnpairedSurrogate(value)) {
             throw new InvalidInputException("follower.id", value,
-                    "must be 1..128 characters without spaces, control characters or '|'");
+                    "must be 1..128 characters without spaces, control characters, '|' or unpaired surrogates");
         }
+    }
+
+    /**
+     * An unpaired surrogate is not text: UTF-8 encodes it as '?', so "f\uD800" would hash to the same
+     * idempotency key as "f?" (and be stored as it), and two followers would share every key.
+     */
+    private static boolean hasUnpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static FollowerId of(String value) {
