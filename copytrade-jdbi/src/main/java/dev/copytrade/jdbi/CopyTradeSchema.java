@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The schema, shipped as versioned SQL under {@code db/copytrade/<dialect>/V<n>__<name>.sql}
  * (Flyway-style, with placeholders {@code ${copytrade_table}} and {@code ${copytrade_name}} for the
  * record table, and {@code ${copytrade_cap_<reservation|budget|charge>_<table|name>}} for the cap
- * ledger's tables since V2: the qualified table and the bare name for indexes and constraints), and a
+ * ledger's tables since V2, {@code ${copytrade_mutex_<fence|lock>_<table|name>}} for the mutex's since V3:
+ * the qualified table and the bare name for indexes and constraints), and a
  * built-in migrator for hosts that use neither Flyway nor Liquibase. The migrator records applied
  * versions in {@code <prefix>schema_version}; on PostgreSQL it holds an advisory lock while it works,
  * so several processes starting at once migrate exactly once.
@@ -28,7 +29,8 @@ public final class CopyTradeSchema {
     private static final Logger log = LoggerFactory.getLogger(CopyTradeSchema.class);
 
     /** Every migration, in order. A new one is appended, never edited. */
-    public static final List<String> MIGRATIONS = List.of("V1__copytrade_record.sql", "V2__copytrade_caps.sql");
+    public static final List<String> MIGRATIONS = List.of("V1__copytrade_record.sql", "V2__copytrade_caps.sql",
+            "V3__copytrade_mutex.sql");
 
     private static final long ADVISORY_LOCK_KEY = 0x636f70797472L; // "copytr"
 
@@ -108,7 +110,11 @@ public final class CopyTradeSchema {
                     .replace("${copytrade_cap_budget_table}", names.capBudgetTable())
                     .replace("${copytrade_cap_budget_name}", names.capBudgetName())
                     .replace("${copytrade_cap_charge_table}", names.capChargeTable())
-                    .replace("${copytrade_cap_charge_name}", names.capChargeName());
+                    .replace("${copytrade_cap_charge_name}", names.capChargeName())
+                    .replace("${copytrade_mutex_fence_table}", names.mutexFenceTable())
+                    .replace("${copytrade_mutex_fence_name}", names.mutexFenceName())
+                    .replace("${copytrade_mutex_lock_table}", names.mutexLockTable())
+                    .replace("${copytrade_mutex_lock_name}", names.mutexLockName());
         } catch (IOException e) {
             throw new StoreException("cannot read migration " + path, e);
         }

@@ -20,6 +20,11 @@ abstract class JdbiBuilder<B extends JdbiBuilder<B, T>, T> {
 
     abstract B self();
 
+    /** For components that hold a connection of their own for a while (the mutex's leases). */
+    DataSource dataSource() {
+        return dataSource;
+    }
+
     abstract T create(Jdbi jdbi, Dialect dialect, TableNames names);
 
     public B dialect(Dialect dialect) {

@@ -65,6 +65,27 @@ public record TableNames(String schema, String prefix) {
         return qualify(capChargeName());
     }
 
+    /** The unqualified mutex fence table name (one fencing counter per scope, since V3). */
+    public String mutexFenceName() {
+        return prefix + "mutex_fence";
+    }
+
+    public String mutexFenceTable() {
+        return qualify(mutexFenceName());
+    }
+
+    /**
+     * The unqualified mutex lock table name (H2 only: one row per scope, row-locked by the holder's open
+     * transaction; PostgreSQL locks with advisory locks and has no such table).
+     */
+    public String mutexLockName() {
+        return prefix + "mutex_lock";
+    }
+
+    public String mutexLockTable() {
+        return qualify(mutexLockName());
+    }
+
     /** The built-in migrator's bookkeeping table. */
     public String versionTable() {
         return qualify(prefix + "schema_version");
@@ -72,8 +93,8 @@ public record TableNames(String schema, String prefix) {
 
     /** Every table copytrade creates under these names, dependents first (for {@code CopyTradeSchema.drop}). */
     public java.util.List<String> allTables() {
-        return java.util.List.of(capChargeTable(), capBudgetTable(), capReservationTable(), recordTable(),
-                versionTable());
+        return java.util.List.of(mutexLockTable(), mutexFenceTable(), capChargeTable(), capBudgetTable(),
+                capReservationTable(), recordTable(), versionTable());
     }
 
     private String qualify(String name) {

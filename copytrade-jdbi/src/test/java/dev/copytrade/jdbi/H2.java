@@ -15,6 +15,10 @@ final class H2 {
 
     /** Pools opened with the same name share one database (two "processes" on H2). */
     static HikariDataSource pool(String name) {
-        return CopyTradeDataSources.pool("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "", 8);
+        return pool(name, 8);
+    }
+
+    static HikariDataSource pool(String name, int size) {
+        return CopyTradeDataSources.pool("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "", size);
     }
 }

@@ -31,6 +31,7 @@ import dev.copytrade.core.record.RecordStatus;
 import dev.copytrade.core.record.Transition;
 import dev.copytrade.core.store.CopyTradeStore;
 import dev.copytrade.core.store.PrewriteResult;
+import dev.copytrade.core.store.StoreException;
 import dev.copytrade.core.store.TransitionResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -299,7 +300,8 @@ public final class CopyTradeExecutor implements AutoCloseable {
             ScopedTxMutex.Lease lease;
             try {
                 lease = mutex.acquire(scopeOf(pending), lockTimeout);
-            } catch (MutexTimeoutException | MutexInterruptedException e) {
+            } catch (MutexTimeoutException | MutexInterruptedException | StoreException e) {
+                // StoreException: a database mutex could not be asked; as with a timeout, nothing was sent
                 log.warn("record {}: signer lock not acquired; failing it, nothing was sent", pending.id(), e);
                 return finish(pending, Transition.failed(pending.id(), RecordStatus.PENDING, clock.instant(),
                         ReasonCode.SIGNER_LOCK_TIMEOUT, e.getMessage()), null);

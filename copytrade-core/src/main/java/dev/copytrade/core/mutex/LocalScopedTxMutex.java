@@ -112,6 +112,11 @@ public final class LocalScopedTxMutex implements ScopedTxMutex {
         }
 
         @Override
+        public boolean isValid() {
+            return open.get();
+        }
+
+        @Override
         public void close() {
             if (open.compareAndSet(true, false)) {
                 entry.permit.release();

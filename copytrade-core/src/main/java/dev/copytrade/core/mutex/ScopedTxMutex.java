@@ -34,6 +34,17 @@ public interface ScopedTxMutex {
 
         long fencingToken();
 
+        /**
+         * Whether this lease still excludes every other holder, as far as the implementation can tell:
+         * false once closed, and for a database mutex also once the session that held the lock is gone
+         * (after which another process may hold the scope with a greater token). May cost a round trip.
+         * A {@code true} can be out of date the moment it is returned: it lets a holder stop early, while
+         * the fencing token is what lets a downstream system refuse a holder that lost its turn.
+         */
+        default boolean isValid() {
+            return true;
+        }
+
         /** Releases the scope. Idempotent; never throws. */
         @Override
         void close();

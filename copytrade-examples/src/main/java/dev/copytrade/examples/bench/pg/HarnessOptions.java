@@ -2,11 +2,13 @@ package dev.copytrade.examples.bench.pg;
 
 /** The harness's command line; {@link #parse} throws {@link IllegalArgumentException} naming the bad option. */
 record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTable, int bigTable, int stale,
-        boolean skipSweep, boolean breakdown, String jdbcUrl, String user, String password, boolean help) {
+        boolean skipSweep, boolean breakdown, int mutexOps, boolean skipMutex, boolean mutexOnly, String jdbcUrl,
+        String user, String password, boolean help) {
 
     static final String USAGE = String.join("\n",
             "usage: PostgresHarness [--trades N] [--threads N] [--warmup N] [--runs N]",
             "                       [--big-table N] [--small-table N] [--stale N] [--skip-sweep] [--breakdown]",
+            "                       [--mutex-ops N] [--skip-mutex | --mutex-only]",
             "                       [--jdbc-url URL [--user U] [--password P]]",
             "  --trades N       trades per measured run, over all threads (default 20000)",
             "  --threads N      threads = signers = followers, one each (default 8)",
@@ -19,6 +21,9 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
             "  --skip-sweep     measure only the write path",
             "  --breakdown      also measure the store alone (prewrite + transition, no executor), to tell",
             "                   the store's cost from the executor's when the ratio is low",
+            "  --mutex-ops N    acquire + release round trips per measured run of each mutex shape (default 4000)",
+            "  --skip-mutex     do not measure the PostgreSQL mutex",
+            "  --mutex-only     measure only the PostgreSQL mutex (no write path, no sweep)",
             "  --jdbc-url URL   use this PostgreSQL instead of an embedded one (password may come from",
             "                   COPYTRADE_DB_PASSWORD); the harness creates and drops its own tables");
 
@@ -32,6 +37,9 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
         int stale = 1_000;
         boolean skipSweep = false;
         boolean breakdown = false;
+        int mutexOps = 4_000;
+        boolean skipMutex = false;
+        boolean mutexOnly = false;
         boolean help = false;
         String url = null;
         String user = null;
@@ -48,6 +56,9 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
                 case "--stale" -> stale = number(args, ++i, a, 1);
                 case "--skip-sweep" -> skipSweep = true;
                 case "--breakdown" -> breakdown = true;
+                case "--mutex-ops" -> mutexOps = number(args, ++i, a, 8);
+                case "--skip-mutex" -> skipMutex = true;
+                case "--mutex-only" -> mutexOnly = true;
                 case "--jdbc-url" -> url = value(args, ++i, a);
                 case "--user" -> user = value(args, ++i, a);
                 case "--password" -> password = value(args, ++i, a);
@@ -64,11 +75,14 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
         if (small < stale || big < stale) {
             throw new IllegalArgumentException("--small-table and --big-table must hold at least --stale rows");
         }
+        if (skipMutex && mutexOnly) {
+            throw new IllegalArgumentException("--skip-mutex and --mutex-only exclude each other");
+        }
         if (url != null && !url.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("--jdbc-url must be a jdbc:postgresql: URL");
         }
-        return new HarnessOptions(trades, threads, warmup, runs, small, big, stale, skipSweep, breakdown, url, user,
-                password, help);
+        return new HarnessOptions(trades, threads, warmup, runs, small, big, stale, skipSweep, breakdown, mutexOps,
+                skipMutex, mutexOnly, url, user, password, help);
     }
 
     private static int number(String[] args, int i, String option, int min) {
@@ -96,6 +110,7 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
     public String toString() {
         return "trades=" + trades + " threads=" + threads + " warmup=" + warmup + " runs=" + runs + " smallTable="
                 + smallTable + " bigTable=" + bigTable + " stale=" + stale + " skipSweep=" + skipSweep + " breakdown=" + breakdown
+                + " mutexOps=" + mutexOps + " skipMutex=" + skipMutex + " mutexOnly=" + mutexOnly
                 + (jdbcUrl == null ? " server=embedded" : " server=" + redact(jdbcUrl));
     }
 

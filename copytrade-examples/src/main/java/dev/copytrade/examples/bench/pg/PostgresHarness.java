@@ -5,7 +5,9 @@ import dev.copytrade.jdbi.Dialect;
 import dev.copytrade.jdbi.TableNames;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.ToDoubleFunction;
 
@@ -19,7 +21,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>PIPELINE: {@code CopyTradeExecutor.execute} on {@code JdbiCopyTradeStore}, N followers on N
  *       signers driven by N threads, and its ratio to the raw limit;
  *   <li>SWEEP SCALING: the same number of stale records swept from a small and a large table, and the
- *       plan of the claim query.
+ *       plan of the claim query;
+ *   <li>MUTEX: {@code JdbiScopedTxMutex} acquire + release round trips, uncontended, within one process and
+ *       across two.
  * </ol>
  *
  * By default it starts an embedded PostgreSQL 17 with fsync and synchronous_commit on; {@code --jdbc-url}
@@ -43,9 +47,11 @@ public final class PostgresHarness {
      * @param sweepRatio big median ÷ small median
      * @param claimRatio the same ratio for the claim statements alone
      * @param claimUsesPartialIndex whether the claim's plan on the large table names the in-flight index
+     * @param mutex acquire + release round trips per second by shape ({@code MutexRoundTrips.SHAPES} names),
+     *     empty with {@code --skip-mutex}
      */
     public record Results(Stats raw, Stats store, Stats pipeline, double ratio, Stats sweepSmall, Stats sweepBig,
-            double sweepRatio, double claimRatio, boolean claimUsesPartialIndex) {}
+            double sweepRatio, double claimRatio, boolean claimUsesPartialIndex, Map<String, Stats> mutex) {}
 
     private static final String RULE = "-".repeat(100);
 
@@ -84,7 +90,7 @@ public final class PostgresHarness {
     }
 
     static Results run(HarnessOptions o, PrintStream out) throws Exception {
-        out.println("copytrade PostgreSQL harness: durable write path and sweep scaling");
+        out.println("copytrade PostgreSQL harness: durable write path, sweep scaling, cross-process mutex");
         out.println(RULE);
         out.println("options:    " + o);
         double loadAtStart = ServerProbe.loadAverage();
@@ -99,11 +105,17 @@ public final class PostgresHarness {
             List<TableNames> created = new ArrayList<>();
             CountingDataSource counted = new CountingDataSource(server.pool());
             try {
-                WriteResults w = writes(o, server, counted, run, created, out);
-                Results r = new Results(w.raw, w.store, w.pipeline, w.pipeline.median() / w.raw.median(), null, null,
-                        0, 0, false);
-                if (!o.skipSweep()) {
-                    r = sweeps(o, server, counted, run, created, r, out);
+                Results r = new Results(null, null, null, Double.NaN, null, null, 0, 0, false, Map.of());
+                if (!o.mutexOnly()) {
+                    WriteResults w = writes(o, server, counted, run, created, out);
+                    r = new Results(w.raw, w.store, w.pipeline, w.pipeline.median() / w.raw.median(), null, null, 0, 0,
+                            false, Map.of());
+                    if (!o.skipSweep()) {
+                        r = sweeps(o, server, counted, run, created, r, out);
+                    }
+                }
+                if (!o.skipMutex()) {
+                    r = withMutex(r, mutex(o, server, run, created, out));
                 }
                 out.println(RULE);
                 out.printf("load:       1-minute load average %.2f at the end%n", ServerProbe.loadAverage());
@@ -136,6 +148,8 @@ public final class PostgresHarness {
         out.println("  sweep ms      wall time of one StaleSweeper.runOnce() that claims and expires every stale row");
         out.println("  claim ms      the part of it spent in claimStale (the only statement that searches the table);");
         out.println("                the rest is one compare-and-set commit per record, the same on any table size");
+        out.println("  ops/s         (mutex) acquire + release pairs completed ÷ wall time, all threads of all pools;");
+        out.println("                p50/p99 and stmt/commit/borrow/WAL are per pair");
     }
 
     private record WriteResults(Stats raw, Stats store, Stats pipeline) {}
@@ -352,7 +366,67 @@ public final class PostgresHarness {
                 last.counts().statements(), last.counts().commits(), 100 * bgClaim.median() / bg.median(),
                 (sm.median() - smClaim.median()) / o.stale(), (bg.median() - bgClaim.median()) / o.stale());
         return new Results(writes.raw(), writes.store(), writes.pipeline(), writes.ratio(), sm, bg, ratio, claimRatio,
-                usesIndex);
+                usesIndex, Map.of());
+    }
+
+    private static Results withMutex(Results r, Map<String, Stats> mutex) {
+        return new Results(r.raw(), r.store(), r.pipeline(), r.ratio(), r.sweepSmall(), r.sweepBig(), r.sweepRatio(),
+                r.claimRatio(), r.claimUsesPartialIndex(), mutex);
+    }
+
+    private static Map<String, Stats> mutex(HarnessOptions o, ServerProbe server, String run, List<TableNames> created,
+            PrintStream out) throws Exception {
+        TableNames names = new TableNames(null, run + "mutex_");
+        created.add(names);
+        CopyTradeSchema.migrate(server.pool(), Dialect.POSTGRESQL, names);
+        out.println();
+        out.println(RULE);
+        out.printf("[4] MUTEX: JdbiScopedTxMutex acquire(scope) + close(), %,d per run and shape, table %s%n",
+                o.mutexOps(), names.mutexFenceTable());
+        out.println("      acquire = pool checkout + one statement (pg_try_advisory_lock, then the fence row's token + 1,"
+                + " one durable commit);");
+        out.println("      release = pg_advisory_unlock + connection back to the pool. Waiters of one process queue in"
+                + " the process,");
+        out.println("      waiters of another process wait in the database (SET lock_timeout + pg_advisory_lock, in"
+                + " slices of 200 ms).");
+        out.println("      Each pool is one \"process\" with its own mutex; threads pick scopes at random; a plain"
+                + " counter per scope,");
+        out.println("      incremented under the lease, is checked exact after every run. A warm-up run of each shape"
+                + " first.");
+        out.println();
+        out.printf("  %-34s %6s %7s %9s %7s %7s %8s %9s %9s %8s %5s%n", "run", "ops", "seconds", "ops/s", "p50 ms",
+                "p99 ms", "stmt/op", "commit/op", "borrow/op", "WAL B/op", "load");
+        MutexRoundTrips bench = new MutexRoundTrips(server, names);
+        Map<String, List<MutexRoundTrips.Sample>> samples = new LinkedHashMap<>();
+        for (MutexRoundTrips.Shape shape : MutexRoundTrips.SHAPES) {
+            print(out, bench.measure("warmup", shape, Math.max(shape.pools() * shape.threadsPerPool(), o.mutexOps() / 4)));
+            samples.put(shape.name(), new ArrayList<>());
+        }
+        for (int i = 0; i < o.runs(); i++) {
+            for (MutexRoundTrips.Shape shape : MutexRoundTrips.SHAPES) {
+                samples.get(shape.name()).add(print(out, bench.measure("run" + (i + 1), shape, o.mutexOps())));
+            }
+        }
+        out.println();
+        out.println("  RESULT (medians)");
+        Map<String, Stats> results = new LinkedHashMap<>();
+        samples.forEach((shape, list) -> {
+            Stats ops = Stats.of(list.stream().mapToDouble(MutexRoundTrips.Sample::opsPerSecond).toArray());
+            Stats p50 = Stats.of(list.stream().mapToDouble(x -> x.p50Nanos() / 1e6).toArray());
+            Stats p99 = Stats.of(list.stream().mapToDouble(x -> x.p99Nanos() / 1e6).toArray());
+            results.put(shape, ops);
+            out.printf("    %-28s %,9.0f acquire+release/s   spread %5.1f%%   p50 %6.2f ms   p99 %6.2f ms%n", shape,
+                    ops.median(), ops.spreadPercent(), p50.median(), p99.median());
+        });
+        return results;
+    }
+
+    private static MutexRoundTrips.Sample print(PrintStream out, MutexRoundTrips.Sample s) {
+        out.printf("  %-34s %6d %7.2f %,9.0f %7.2f %7.2f %8.2f %9.2f %9.2f %8s %5.2f%n", s.label(), s.ops(),
+                s.elapsedNanos() / 1e9, s.opsPerSecond(), s.p50Nanos() / 1e6, s.p99Nanos() / 1e6,
+                s.perOp(s.counts().statements()), s.perOp(s.counts().commits()), s.perOp(s.counts().checkouts()),
+                s.walBytes() < 0 ? "n/a" : Long.toString(s.walBytes() / s.ops()), s.load());
+        return s;
     }
 
     private static SweepBenchmark.Table timedFill(SweepBenchmark bench, TableNames names, int rows, int stale,

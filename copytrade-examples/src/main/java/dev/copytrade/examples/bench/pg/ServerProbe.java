@@ -24,10 +24,12 @@ final class ServerProbe implements AutoCloseable {
     private final Jdbi jdbi;
     private volatile boolean walReadable = true;
     private final long postmasterPid;
+    private final HarnessOptions options;
 
-    private ServerProbe(EmbeddedPostgres embedded, HikariDataSource pool) {
+    private ServerProbe(EmbeddedPostgres embedded, HikariDataSource pool, HarnessOptions options) {
         this.embedded = embedded;
         this.pool = pool;
+        this.options = options;
         this.jdbi = Jdbi.create(pool);
         this.postmasterPid = embedded == null ? -1 : postmasterPid(setting("data_directory"));
     }
@@ -44,7 +46,7 @@ final class ServerProbe implements AutoCloseable {
     static ServerProbe start(HarnessOptions o) throws IOException {
         int poolSize = o.threads() + 2;
         if (o.jdbcUrl() != null) {
-            return new ServerProbe(null, CopyTradeDataSources.pool(o.jdbcUrl(), o.user(), o.password(), poolSize));
+            return new ServerProbe(null, CopyTradeDataSources.pool(o.jdbcUrl(), o.user(), o.password(), poolSize), o);
         }
         // zonky turns synchronous_commit off by default; a benchmark of durable writes must not
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
@@ -53,7 +55,7 @@ final class ServerProbe implements AutoCloseable {
                 .start();
         try {
             return new ServerProbe(pg, CopyTradeDataSources.pool(pg.getJdbcUrl("postgres", "postgres"), "postgres",
-                    null, poolSize));
+                    null, poolSize), o);
         } catch (RuntimeException e) {
             pg.close();
             throw e;
@@ -62,6 +64,12 @@ final class ServerProbe implements AutoCloseable {
 
     HikariDataSource pool() {
         return pool;
+    }
+
+    /** Another pool on the same server: a second "process" for the measurements that need two. */
+    HikariDataSource newPool(int size) {
+        return embedded == null ? CopyTradeDataSources.pool(options.jdbcUrl(), options.user(), options.password(), size)
+                : CopyTradeDataSources.pool(embedded.getJdbcUrl("postgres", "postgres"), "postgres", null, size);
     }
 
     Jdbi jdbi() {

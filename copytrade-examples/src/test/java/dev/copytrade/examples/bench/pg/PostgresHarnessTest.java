@@ -26,14 +26,14 @@ class PostgresHarnessTest {
     @DisplayName("the harness reports raw limit, pipeline ratio and sweep scaling on an embedded PostgreSQL")
     void fullReportOnEmbeddedServer() throws Exception {
         Run run = run("--trades", "400", "--warmup", "80", "--runs", "2", "--stale", "100", "--small-table", "2000",
-                "--big-table", "20000", "--breakdown");
+                "--big-table", "20000", "--breakdown", "--mutex-ops", "80");
         PostgresHarness.Results r = run.results();
         String report = run.report();
 
         assertThat(report).as(report).contains("fsync=on", "synchronous_commit=on", "[1] RAW LIMIT", "[2] PIPELINE",
                 "[2b] STORE ONLY", "ratio pipeline/raw =",
                 "where the difference is", "[3] SWEEP SCALING", "EXPLAIN (ANALYZE, BUFFERS)", "ratio big/small =",
-                "How to read the numbers");
+                "[4] MUTEX", "2 pools x 4 thr, 1 scope", "How to read the numbers");
         assertThat(r.raw().median()).as(report).isPositive();
         assertThat(r.store().median()).as(report).isPositive();
         assertThat(r.pipeline().median()).as(report).isPositive();
@@ -43,6 +43,18 @@ class PostgresHarnessTest {
         assertThat(r.sweepRatio()).as(report).isPositive();
         assertThat(r.claimRatio()).as(report).isPositive();
         assertThat(r.claimUsesPartialIndex()).as(report).isTrue();
+        assertThat(r.mutex()).as(report).hasSize(4).allSatisfy((shape, ops) -> assertThat(ops.median()).isPositive());
+    }
+
+    @Test
+    @DisplayName("--mutex-only measures the cross-process mutex alone")
+    void mutexOnly() throws Exception {
+        Run run = run("--mutex-only", "--mutex-ops", "40", "--runs", "1");
+        assertThat(run.report()).as(run.report()).contains("[4] MUTEX", "uncontended", "RESULT (medians)")
+                .doesNotContain("[1] RAW LIMIT", "[3] SWEEP SCALING");
+        assertThat(run.results().mutex().keySet()).containsExactly("uncontended", "1 pool x 8 thr, 8 scopes",
+                "2 pools x 4 thr, 8 scopes", "2 pools x 4 thr, 1 scope");
+        assertThat(run.results().raw()).isNull();
     }
 
     @Test
@@ -51,7 +63,7 @@ class PostgresHarnessTest {
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
             String url = pg.getJdbcUrl("postgres", "postgres");
             Run run = run("--jdbc-url", url, "--user", "postgres", "--trades", "80", "--warmup", "0", "--runs", "1",
-                    "--skip-sweep");
+                    "--skip-sweep", "--mutex-ops", "40");
 
             assertThat(run.report()).as(run.report()).contains("external server (--jdbc-url)", "ratio pipeline/raw =")
                     .doesNotContain("[3] SWEEP SCALING");
@@ -76,6 +88,10 @@ class PostgresHarnessTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--stale");
         assertThatThrownBy(() -> run("--fast"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--fast");
+        assertThatThrownBy(() -> run("--skip-mutex", "--mutex-only"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--mutex-only");
+        assertThatThrownBy(() -> run("--mutex-ops", "2"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--mutex-ops");
         assertThatThrownBy(() -> run("--jdbc-url", "jdbc:h2:mem:x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--jdbc-url");
     }
