@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * The schema, shipped as versioned SQL under {@code db/copytrade/<dialect>/V<n>__<name>.sql}
  * (Flyway-style, with placeholders {@code ${copytrade_table}} and {@code ${copytrade_name}} for the
  * record table, and {@code ${copytrade_cap_<reservation|budget|charge>_<table|name>}} for the cap
- * ledger's tables since V2, {@code ${copytrade_mutex_<fence|lock>_<table|name>}} for the mutex's since V3:
- * the qualified table and the bare name for indexes and constraints), and a
+ * ledger's tables since V2, {@code ${copytrade_mutex_<fence|lock>_<table|name>}} for the mutex's since V3,
+ * {@code ${copytrade_debt[_event]_<table|name>}} for the debt ledger's since V4: the qualified table and the
+ * bare name for indexes and constraints), and a
  * built-in migrator for hosts that use neither Flyway nor Liquibase. The migrator records applied
  * versions in {@code <prefix>schema_version}; on PostgreSQL it holds an advisory lock while it works,
  * so several processes starting at once migrate exactly once.
@@ -30,7 +31,7 @@ public final class CopyTradeSchema {
 
     /** Every migration, in order. A new one is appended, never edited. */
     public static final List<String> MIGRATIONS = List.of("V1__copytrade_record.sql", "V2__copytrade_caps.sql",
-            "V3__copytrade_mutex.sql");
+            "V3__copytrade_mutex.sql", "V4__copytrade_debts.sql");
 
     private static final long ADVISORY_LOCK_KEY = 0x636f70797472L; // "copytr"
 
@@ -114,7 +115,11 @@ public final class CopyTradeSchema {
                     .replace("${copytrade_mutex_fence_table}", names.mutexFenceTable())
                     .replace("${copytrade_mutex_fence_name}", names.mutexFenceName())
                     .replace("${copytrade_mutex_lock_table}", names.mutexLockTable())
-                    .replace("${copytrade_mutex_lock_name}", names.mutexLockName());
+                    .replace("${copytrade_mutex_lock_name}", names.mutexLockName())
+                    .replace("${copytrade_debt_table}", names.debtTable())
+                    .replace("${copytrade_debt_name}", names.debtName())
+                    .replace("${copytrade_debt_event_table}", names.debtEventTable())
+                    .replace("${copytrade_debt_event_name}", names.debtEventName());
         } catch (IOException e) {
             throw new StoreException("cannot read migration " + path, e);
         }

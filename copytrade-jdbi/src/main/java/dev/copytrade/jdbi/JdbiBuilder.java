@@ -54,10 +54,6 @@ abstract class JdbiBuilder<B extends JdbiBuilder<B, T>, T> {
 
     /** The innermost cause's message: what the database said, without JDBI's wrapping. */
     static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return String.valueOf(t.getMessage());
+        return dev.copytrade.jdbi.internal.Retry.rootMessage(e);
     }
 }

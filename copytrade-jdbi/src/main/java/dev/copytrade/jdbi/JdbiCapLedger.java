@@ -8,6 +8,7 @@ import dev.copytrade.core.internal.CapChecks;
 import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.store.StoreException;
 import dev.copytrade.jdbi.internal.RecordRows;
+import dev.copytrade.jdbi.internal.Retry;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -64,9 +65,11 @@ public final class JdbiCapLedger implements CapLedger {
     private static final int ATTEMPTS = 20;
     /** The bucket of a rolling budget's lock row: rolling budgets have no counter, only this row. */
     private static final Instant LOCK_ROW = Instant.EPOCH;
-    private static final Set<String> TRANSIENT = Set.of("40001", "40P01");
-    /** H2 reports a racing insert of the same key, a lock wait timeout and a concurrent update so. */
-    private static final Set<String> TRANSIENT_H2 = Set.of("23505", "HYT00", "90131");
+    /**
+     * H2 also reports a racing insert of the same key, a lock wait timeout and a concurrent update so; all
+     * three lose the transaction's work, so it is retried whole like PostgreSQL's deadlocks.
+     */
+    private static final Set<String> TRANSIENT_H2 = Set.of("40001", "40P01", "23505", "HYT00", "90131");
 
     private final Jdbi jdbi;
     private final Dialect dialect;
@@ -289,7 +292,7 @@ public final class JdbiCapLedger implements CapLedger {
             binder.accept(u);
             return u.execute();
         } catch (JdbiException e) {
-            if (!"23505".equals(sqlState(e))) {
+            if (!"23505".equals(Retry.sqlState(e))) {
                 throw e;
             }
             return 0;
@@ -428,29 +431,9 @@ public final class JdbiCapLedger implements CapLedger {
     }
 
     private <T> T inTransaction(String what, HandleCallback<T, RuntimeException> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return jdbi.inTransaction(work);
-            } catch (JdbiException | StoreException e) {
-                String state = sqlState(e);
-                boolean retry = TRANSIENT.contains(state) || (dialect == Dialect.H2 && TRANSIENT_H2.contains(state));
-                if (!retry || attempt == ATTEMPTS) {
-                    throw e instanceof StoreException se ? se
-                            : new StoreException(what + " failed: " + JdbiBuilder.rootMessage(e), e);
-                }
-            }
-        }
+        return Retry.inTransaction(jdbi, what, dialect == Dialect.H2 ? TRANSIENT_H2 : Retry.POSTGRES_TRANSIENT, ATTEMPTS,
+                work);
     }
-
-    private static String sqlState(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null) {
-                return s.getSQLState();
-            }
-        }
-        return "";
-    }
-
 
     /** Defaults: dialect detected from the database, tables {@link TableNames#defaults()}, no migration. */
     public static final class Builder extends JdbiBuilder<Builder, JdbiCapLedger> {

@@ -10,6 +10,8 @@ import dev.copytrade.core.store.CopyTradeStore;
 import dev.copytrade.core.store.PrewriteResult;
 import dev.copytrade.core.store.StoreException;
 import dev.copytrade.core.store.TransitionResult;
+import dev.copytrade.core.debt.DebtDraft;
+import dev.copytrade.jdbi.internal.DebtRows;
 import dev.copytrade.jdbi.internal.FlatJson;
 import dev.copytrade.jdbi.internal.RecordRows;
 import java.sql.SQLException;
@@ -39,6 +41,12 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * {@code UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)} served by a partial index over
  * in-flight rows, so any number of processes can sweep at once and the cost follows the stale rows.
  * Every statement commits before the method returns. Database errors become {@link StoreException}.
+ *
+ * <p>Debts: a transition that carries debts ({@code Transition.debts()}) is applied in one transaction
+ * with them: the compare-and-set, then, only if it was applied, each debt inserted into the debt table of
+ * the same {@link TableNames} ({@code ON CONFLICT (record_id, leg_id) DO NOTHING}: a leg already recorded
+ * is not an error and is not recorded again) with its ACCRUED history row. {@link #debtLedger()} is the
+ * ledger over those tables. Transitions without debts keep their one-statement path.
  */
 public final class JdbiCopyTradeStore implements CopyTradeStore {
     private static final int BATCH_ROWS = 500;
@@ -48,11 +56,15 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
     private final Dialect dialect;
     private final String table;
     private final String insertOne;
+    private final DebtRows debtRows;
+    private final JdbiDebtLedger debtLedger;
 
     private JdbiCopyTradeStore(Jdbi jdbi, Dialect dialect, TableNames names) {
         this.jdbi = jdbi;
         this.dialect = dialect;
         this.table = names.recordTable();
+        this.debtRows = new DebtRows(dialect == Dialect.POSTGRESQL, names.debtTable(), names.debtEventTable());
+        this.debtLedger = JdbiDebtLedger.over(jdbi, dialect, names);
         this.insertOne = "INSERT INTO " + table + " (" + String.join(", ", RecordRows.INSERT_COLUMNS) + ") VALUES "
                 + RecordRows.valuesRow("", detailParam());
     }
@@ -67,6 +79,14 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
         return dialect;
     }
 
+    /**
+     * The debt ledger over the tables this store records a transition's debts in (same database, same
+     * {@link TableNames}): give it to the recovery loop, the operator tools and the anti-overdraft guardrail.
+     */
+    public JdbiDebtLedger debtLedger() {
+        return debtLedger;
+    }
+
     private String detailParam() {
         return dialect == Dialect.POSTGRESQL ? "CAST(? AS jsonb)" : "?";
     }
@@ -76,6 +96,21 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
             return jdbi.withHandle(work::apply);
         } catch (JdbiException e) {
             throw new StoreException(what + " failed: " + JdbiBuilder.rootMessage(e), e);
+        }
+    }
+
+    private <T> T inTransaction(String what, Function<Handle, T> work) {
+        try {
+            return jdbi.inTransaction(work::apply);
+        } catch (JdbiException e) {
+            throw new StoreException(what + " failed: " + JdbiBuilder.rootMessage(e), e);
+        }
+    }
+
+    /** Records an applied transition's debts in its transaction (nothing for a transition without debts). */
+    private void accrueDebts(Handle h, Transition t) {
+        if (!t.debts().isEmpty()) {
+            debtRows.accrue(h, t.debts());
         }
     }
 
@@ -214,6 +249,16 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
                         applyWave(h, transitions, wave.subList(from, Math.min(wave.size(), from + BATCH_ROWS)), out);
                     }
                 }
+                // the debts of the applied transitions, in one accrual in this same transaction
+                List<DebtDraft> owed = new ArrayList<>();
+                for (TransitionResult r : out) {
+                    if (r.applied()) {
+                        owed.addAll(r.transition().debts());
+                    }
+                }
+                if (!owed.isEmpty()) {
+                    debtRows.accrue(h, owed);
+                }
                 return List.of(out);
             });
         } catch (JdbiException e) {
@@ -292,7 +337,7 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
     @Override
     public TransitionResult transition(CopyTradeRecord current, Transition t) {
         InvalidInputException.requireNonNull("transition", t);
-        if (dialect != Dialect.POSTGRESQL || current == null || current.id() != t.id()
+        if (dialect != Dialect.POSTGRESQL || !t.debts().isEmpty() || current == null || current.id() != t.id()
                 || current.status() != t.from() || (t.to().isInFlight() && (t.leaseOwner() == null
                 || t.leaseUntil() == null))) {
             // an in-flight target keeps lease fields a claim may have changed: read the row back
@@ -315,15 +360,18 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
     public TransitionResult transition(Transition t) {
         InvalidInputException.requireNonNull("transition", t);
         if (dialect == Dialect.POSTGRESQL) {
-            return call("transition", h -> {
+            Function<Handle, TransitionResult> work = h -> {
                 var update = h.createQuery(updateSql(t, "detail || CAST(:detail AS jsonb)") + " RETURNING *");
                 bindTransition(update, t, FlatJson.write(t.detail()));
                 Optional<CopyTradeRecord> won = update.map(RecordRows.MAPPER).findOne();
                 if (won.isPresent()) {
+                    accrueDebts(h, t);
                     return new TransitionResult(t, true, won.get());
                 }
                 return new TransitionResult(t, false, selectById(h, t.id()).orElse(null));
-            });
+            };
+            // one statement commits by itself; with debts, the update and the inserts commit together
+            return t.debts().isEmpty() ? call("transition", work) : inTransaction("transition", work);
         }
         try {
             return jdbi.inTransaction(h -> {
@@ -339,6 +387,9 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
                 var update = h.createUpdate(updateSql(t, ":detail"));
                 bindTransition(update, t, detail);
                 boolean applied = update.execute() == 1;
+                if (applied) {
+                    accrueDebts(h, t);
+                }
                 return new TransitionResult(t, applied, selectById(h, t.id()).orElse(null));
             });
         } catch (JdbiException e) {

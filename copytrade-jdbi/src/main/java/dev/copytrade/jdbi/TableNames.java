@@ -86,6 +86,24 @@ public record TableNames(String schema, String prefix) {
         return qualify(mutexLockName());
     }
 
+    /** The unqualified debt table name (one row per debt, unique per record and leg). */
+    public String debtName() {
+        return prefix + "debt";
+    }
+
+    public String debtTable() {
+        return qualify(debtName());
+    }
+
+    /** The unqualified debt history table name (one row appended per change of a debt, never updated). */
+    public String debtEventName() {
+        return prefix + "debt_event";
+    }
+
+    public String debtEventTable() {
+        return qualify(debtEventName());
+    }
+
     /** The built-in migrator's bookkeeping table. */
     public String versionTable() {
         return qualify(prefix + "schema_version");
@@ -93,8 +111,8 @@ public record TableNames(String schema, String prefix) {
 
     /** Every table copytrade creates under these names, dependents first (for {@code CopyTradeSchema.drop}). */
     public java.util.List<String> allTables() {
-        return java.util.List.of(mutexLockTable(), mutexFenceTable(), capChargeTable(), capBudgetTable(),
-                capReservationTable(), recordTable(), versionTable());
+        return java.util.List.of(debtEventTable(), debtTable(), mutexLockTable(), mutexFenceTable(), capChargeTable(),
+                capBudgetTable(), capReservationTable(), recordTable(), versionTable());
     }
 
     private String qualify(String name) {

@@ -1,6 +1,7 @@
 package dev.copytrade.jdbi;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.copytrade.core.debt.DebtLedger;
 import dev.copytrade.core.store.CopyTradeStore;
 import dev.copytrade.core.testkit.CopyTradeStoreContract;
 import org.junit.jupiter.api.AfterAll;
@@ -26,5 +27,10 @@ class PostgresCopyTradeStoreContractTest extends CopyTradeStoreContract {
     @Override
     protected CopyTradeStore store() {
         return store;
+    }
+
+    @Override
+    protected DebtLedger debtLedger() {
+        return store.debtLedger();
     }
 }

@@ -5,6 +5,7 @@ import dev.copytrade.core.cap.CapPolicy;
 import dev.copytrade.core.chain.ChainAdapter;
 import dev.copytrade.core.chain.OrderRequest;
 import dev.copytrade.core.chain.PreparedOrder;
+import dev.copytrade.core.chain.SettlementLeg;
 import dev.copytrade.core.chain.SubmitResult;
 import dev.copytrade.core.executor.CopyResult.Outcome;
 import dev.copytrade.core.guardrail.GuardrailChain;
@@ -12,6 +13,7 @@ import dev.copytrade.core.guardrail.GuardrailContext;
 import dev.copytrade.core.guardrail.RealTradingSwitch;
 import dev.copytrade.core.internal.CapCharges;
 import dev.copytrade.core.internal.Listeners;
+import dev.copytrade.core.internal.SettlementDebts;
 import dev.copytrade.core.model.CopyOrder;
 import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.model.LeaderTrade;
@@ -373,18 +375,34 @@ public final class CopyTradeExecutor implements AutoCloseable {
         }
         Instant done = clock.instant();
         if (outcome instanceof SubmitResult.Confirmed c) {
-            return finish(inFlight, Transition.executed(inFlight.id(), inFlight.status(), done, c.fill(),
-                    fillDetail(order, c.fill())), null);
+            return finishWithDebts(inFlight, Transition.executed(inFlight.id(), inFlight.status(), done, c.fill(),
+                    fillDetail(order, c.fill())), c.legs());
         }
         if (outcome instanceof SubmitResult.Rejected rej) {
-            return finish(inFlight, Transition.failed(inFlight.id(), inFlight.status(), done,
-                    ReasonCode.VENUE_REJECTED, rej.reason()), null);
+            return finishWithDebts(inFlight, Transition.failed(inFlight.id(), inFlight.status(), done,
+                    ReasonCode.VENUE_REJECTED, rej.reason()), rej.legs());
         }
         String reason = ((SubmitResult.Unknown) outcome).reason();
         log.warn("record {}: outcome unknown ({}); left in flight for the reconciler, never re-sent", inFlight.id(),
                 reason);
         return finish(inFlight, Transition.outcomeUnknown(inFlight.id(), inFlight.status(), done,
                 "outcome unknown: " + reason), cause);
+    }
+
+    /**
+     * A failed settlement leg is a debt written by the store in the same step as the final state, so a
+     * crash can never leave the trade recorded and the money it is owed forgotten.
+     */
+    private CopyResult finishWithDebts(CopyTradeRecord inFlight, Transition t, List<SettlementLeg> legs) {
+        Transition withDebts = SettlementDebts.attach(t, legs);
+        CopyResult result = finish(inFlight, withDebts, null);
+        if (!withDebts.debts().isEmpty()
+                && (result.outcome() == Outcome.EXECUTED || result.outcome() == Outcome.FAILED)) {
+            log.warn("record {}: {} settlement legs failed; debts recorded {}", inFlight.id(), withDebts.debts().size(),
+                    withDebts.detail().get(SettlementDebts.DETAIL_KEY));
+            listeners.onDebtsRecorded(result.record(), withDebts.debts());
+        }
+        return result;
     }
 
     /**

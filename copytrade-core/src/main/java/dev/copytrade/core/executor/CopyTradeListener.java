@@ -1,8 +1,10 @@
 package dev.copytrade.core.executor;
 
+import dev.copytrade.core.debt.DebtDraft;
 import dev.copytrade.core.model.LeaderTrade;
 import dev.copytrade.core.policy.Follower;
 import dev.copytrade.core.record.CopyTradeRecord;
+import java.util.List;
 
 /**
  * Hooks for metrics and notifications; every method has an empty default, so implement only what
@@ -37,6 +39,13 @@ public interface CopyTradeListener {
 
     /** The reconciler could not learn the outcome from the venue; the record is UNKNOWN until a later reconcile. */
     default void onUnresolved(CopyTradeRecord record) {}
+
+    /**
+     * The record's final state was written together with the debts its failed settlement legs left
+     * (OPEN in the store's debt ledger, for the recovery loop; a leg recorded before is not recorded
+     * twice). Called after {@link #onExecuted} or {@link #onFailed}, by the executor or the sweeper.
+     */
+    default void onDebtsRecorded(CopyTradeRecord record, List<DebtDraft> debts) {}
 
     /** The prewrite failed: no record, and nothing was sent. */
     default void onPrewriteFailed(LeaderTrade trade, Follower follower, Exception error) {}

@@ -1,5 +1,6 @@
 package dev.copytrade.core.internal;
 
+import dev.copytrade.core.debt.DebtDraft;
 import dev.copytrade.core.executor.CopyTradeListener;
 import dev.copytrade.core.model.LeaderTrade;
 import dev.copytrade.core.policy.Follower;
@@ -81,6 +82,13 @@ public final class Listeners implements CopyTradeListener {
     public void onUnresolved(CopyTradeRecord r) {
         if (listeners.length > 0) {
             each(l -> l.onUnresolved(r));
+        }
+    }
+
+    @Override
+    public void onDebtsRecorded(CopyTradeRecord r, List<DebtDraft> debts) {
+        if (listeners.length > 0) {
+            each(l -> l.onDebtsRecorded(r, debts));
         }
     }
 

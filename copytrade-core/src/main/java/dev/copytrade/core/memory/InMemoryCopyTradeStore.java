@@ -1,12 +1,14 @@
 package dev.copytrade.core.memory;
 
 import dev.copytrade.core.model.IdempotencyKey;
+import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.record.CopyTradeRecord;
 import dev.copytrade.core.record.RecordDraft;
 import dev.copytrade.core.record.RecordStatus;
 import dev.copytrade.core.record.Transition;
 import dev.copytrade.core.store.CopyTradeStore;
 import dev.copytrade.core.store.PrewriteResult;
+import dev.copytrade.core.store.StoreException;
 import dev.copytrade.core.store.TransitionResult;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,13 +25,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * A thread-safe {@link CopyTradeStore} in memory: exact compare-and-set semantics within one JVM,
  * nothing durable across restarts. For tests, examples and single-process bots that accept losing
  * their history on restart (they would then re-copy replayed trades: use the JDBI store in production).
+ *
+ * <p>Built with an {@link InMemoryDebtLedger}, it records the debts a transition carries in the same step
+ * as the transition (both or neither); built without one, it refuses a transition that carries debts.
  */
 public final class InMemoryCopyTradeStore implements CopyTradeStore {
+    private final InMemoryDebtLedger debts;
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<Long, CopyTradeRecord> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<IdempotencyKey, Long> byKey = new ConcurrentHashMap<>();
     // only the in-flight ids, so a sweep costs what is in flight, not the whole history
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+
+    /** A store without a debt ledger: a transition carrying debts is refused ({@link StoreException}). */
+    public InMemoryCopyTradeStore() {
+        this.debts = null;
+    }
+
+    /** A store that records the debts a transition carries in {@code debts}, atomically with the transition. */
+    public InMemoryCopyTradeStore(InMemoryDebtLedger debts) {
+        this.debts = InvalidInputException.requireNonNull("debtLedger", debts);
+    }
 
     @Override
     public PrewriteResult prewrite(RecordDraft draft) {
@@ -59,8 +75,18 @@ public final class InMemoryCopyTradeStore implements CopyTradeStore {
             if (r.status() != t.from()) {
                 return r;
             }
+            CopyTradeRecord next = r.apply(t);
+            if (!t.debts().isEmpty()) {
+                // inside the record's compute: a racing transition of this record waits, and if the
+                // ledger refused, the record is left as it was
+                if (debts == null) {
+                    throw new StoreException("record " + t.id() + ": the transition carries " + t.debts().size()
+                            + " debts and this store has no debt ledger; nothing was applied");
+                }
+                debts.accrueAll(t.debts());
+            }
             applied[0] = true;
-            return r.apply(t);
+            return next;
         });
         if (applied[0] && !current.status().isInFlight()) {
             inFlight.remove(key);

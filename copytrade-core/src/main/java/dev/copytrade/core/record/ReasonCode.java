@@ -63,6 +63,8 @@ public enum ReasonCode {
     BUDGET_EXHAUSTED,
     /** A trade-count budget (global or per follower, over its window) is used up. */
     TRADE_COUNT_EXCEEDED,
+    /** A BUY for a follower whose wallet already owes open debts above the limit: no new float against it. */
+    DEBT_OUTSTANDING,
     /** A guardrail threw: fail closed, nothing is sent. */
     GUARDRAIL_ERROR,
     /** A host-defined guardrail; see {@code detail.code}. */

@@ -1,17 +1,25 @@
 package dev.copytrade.core.record;
 
+import dev.copytrade.core.debt.DebtDraft;
 import dev.copytrade.core.model.InvalidInputException;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A compare-and-set change of one record: applied only if the record is still in {@link #from()}.
  * Validated against the transition table on construction, so an illegal transition never reaches a
  * store. Fields left {@code null} keep their current value; {@link #detail()} is merged.
+ *
+ * <p>{@link #debts()} are debts the execution left (a settlement leg that failed after money moved): a
+ * store records them in the same atomic step as the compare-and-set, only if it is applied, and at most
+ * once per (record id, leg id). Only a transition to EXECUTED or FAILED may carry debts.
  */
 public record Transition(long id, RecordStatus from, RecordStatus to, Instant at, ReasonCode reason,
         Map<String, String> detail, String venueRef, Long nonce, Fill fill, String lastError, String leaseOwner,
-        Instant leaseUntil) {
+        Instant leaseUntil, List<DebtDraft> debts) {
 
     public Transition {
         if (id <= 0) {
@@ -33,6 +41,42 @@ public record Transition(long id, RecordStatus from, RecordStatus to, Instant at
         if (lastError != null && lastError.length() > 2000) {
             lastError = lastError.substring(0, 2000);
         }
+        debts = checkedDebts(id, to, debts);
+    }
+
+    /** A transition without debts (every transition before debts existed). */
+    public Transition(long id, RecordStatus from, RecordStatus to, Instant at, ReasonCode reason,
+            Map<String, String> detail, String venueRef, Long nonce, Fill fill, String lastError, String leaseOwner,
+            Instant leaseUntil) {
+        this(id, from, to, at, reason, detail, venueRef, nonce, fill, lastError, leaseOwner, leaseUntil, List.of());
+    }
+
+    private static List<DebtDraft> checkedDebts(long id, RecordStatus to, List<DebtDraft> debts) {
+        if (debts == null || debts.isEmpty()) {
+            return List.of();
+        }
+        if (to != RecordStatus.EXECUTED && to != RecordStatus.FAILED) {
+            throw new InvalidInputException("transition.debts", debts.size() + " debts",
+                    "only a transition to EXECUTED or FAILED may carry debts (was to " + to + ")");
+        }
+        Set<String> legs = new HashSet<>();
+        for (int i = 0; i < debts.size(); i++) {
+            DebtDraft d = InvalidInputException.requireNonNull("transition.debts[" + i + "]", debts.get(i));
+            if (d.recordId() != id) {
+                throw new InvalidInputException("transition.debts[" + i + "].recordId", d.recordId(),
+                        "must be the transition's record " + id);
+            }
+            if (!legs.add(d.legId())) {
+                throw new InvalidInputException("transition.debts[" + i + "].legId", d.legId(), "is repeated");
+            }
+        }
+        return List.copyOf(debts);
+    }
+
+    /** This transition carrying {@code debts} as well (replacing any it had). */
+    public Transition withDebts(List<DebtDraft> debts) {
+        return new Transition(id, from, to, at, reason, detail, venueRef, nonce, fill, lastError, leaseOwner,
+                leaseUntil, debts);
     }
 
     /** PENDING → SUBMITTED: written before the order leaves, with whatever reference is known already. */

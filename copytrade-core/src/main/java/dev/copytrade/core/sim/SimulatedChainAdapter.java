@@ -5,10 +5,13 @@ import dev.copytrade.core.chain.LookupResult;
 import dev.copytrade.core.chain.OrderLookup;
 import dev.copytrade.core.chain.OrderRequest;
 import dev.copytrade.core.chain.PreparedOrder;
+import dev.copytrade.core.chain.SettlementLeg;
 import dev.copytrade.core.chain.SubmitResult;
+import dev.copytrade.core.model.Address;
 import dev.copytrade.core.model.ClientOrderId;
 import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.model.Shares;
+import dev.copytrade.core.model.Side;
 import dev.copytrade.core.record.Fill;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -24,13 +27,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A venue in memory that keeps a ledger of every order it received: the ground truth tests compare
  * records against. It dedups by client order id like a real venue (a second submit of the same id
  * returns the first outcome and is counted in {@link #duplicateSubmissions()}), and can be told, per
  * order or by default, to fill, fill partly, reject, time out or throw, before or after receiving.
- * It moves no real money.
+ * With {@link #floatAndReimburse} it also runs the reimbursement leg of a float-and-reimburse
+ * execution for every filled BUY, and can make that leg fail. It moves no real money.
  */
 public final class SimulatedChainAdapter implements ChainAdapter {
 
@@ -91,13 +96,23 @@ public final class SimulatedChainAdapter implements ChainAdapter {
         }
     }
 
-    /** One order in the venue's ledger. {@code fill} is null when it was rejected. */
+    /**
+     * One order in the venue's ledger. {@code fill} is null when it was rejected; {@code legs} are the
+     * settlement legs that ran with it (empty unless {@link #floatAndReimburse} is on).
+     */
     public record ReceivedOrder(long sequence, ClientOrderId clientOrderId, OrderRequest request, Instant receivedAt,
-            Fill fill, String rejectReason) {
+            Fill fill, String rejectReason, List<SettlementLeg> legs) {
+        public ReceivedOrder {
+            legs = legs == null ? List.of() : List.copyOf(legs);
+        }
+
         public boolean filled() {
             return fill != null;
         }
     }
+
+    /** The leg id of the reimbursement {@link #floatAndReimburse} runs. */
+    public static final String REIMBURSE_LEG = "reimburse";
 
     private final Clock clock;
     private final Duration latency;
@@ -108,6 +123,8 @@ public final class SimulatedChainAdapter implements ChainAdapter {
     private final AtomicLong duplicates = new AtomicLong();
     private volatile Function<OrderRequest, Behavior> rule;
     private volatile boolean lookupsUnavailable;
+    private volatile Address floatWallet;
+    private volatile Predicate<OrderRequest> reimbursementFails = r -> false;
 
     public SimulatedChainAdapter() {
         this(Clock.systemUTC(), Duration.ZERO);
@@ -138,6 +155,18 @@ public final class SimulatedChainAdapter implements ChainAdapter {
     /** The next submits get these behaviours, in order, before the rule applies again. */
     public SimulatedChainAdapter enqueue(Behavior... behaviors) {
         script.addAll(List.of(behaviors));
+        return this;
+    }
+
+    /**
+     * Float-and-reimburse: every filled BUY is paid from {@code floatWallet} (the bot's own USDC) and
+     * followed by a reimbursement leg ({@link #REIMBURSE_LEG}) pulling the fill's notional from the
+     * follower's wallet back to {@code floatWallet}; that leg fails for the orders
+     * {@code reimbursementFails} picks (the proxy's transfer reverted), which leaves a debt.
+     */
+    public SimulatedChainAdapter floatAndReimburse(Address floatWallet, Predicate<OrderRequest> reimbursementFails) {
+        this.reimbursementFails = Objects.requireNonNull(reimbursementFails, "reimbursementFails");
+        this.floatWallet = Objects.requireNonNull(floatWallet, "floatWallet");
         return this;
     }
 
@@ -184,7 +213,7 @@ public final class SimulatedChainAdapter implements ChainAdapter {
         });
         if (!fresh[0]) {
             duplicates.incrementAndGet();
-            return received.filled() ? SubmitResult.confirmed(received.fill())
+            return received.filled() ? SubmitResult.confirmed(received.fill(), received.legs())
                     : SubmitResult.rejected(received.rejectReason());
         }
         switch (b.outcome()) {
@@ -195,7 +224,7 @@ public final class SimulatedChainAdapter implements ChainAdapter {
             case REJECT:
                 return SubmitResult.rejected(received.rejectReason());
             default:
-                return SubmitResult.confirmed(received.fill());
+                return SubmitResult.confirmed(received.fill(), received.legs());
         }
     }
 
@@ -204,7 +233,7 @@ public final class SimulatedChainAdapter implements ChainAdapter {
         Instant now = clock.instant();
         if (b.outcome() == Outcome.REJECT) {
             return new ReceivedOrder(seq, request.clientOrderId(), request, now, null,
-                    b.reason() == null ? "simulated rejection" : b.reason());
+                    b.reason() == null ? "simulated rejection" : b.reason(), List.of());
         }
         Shares shares = request.order().shares();
         if (b.outcome() == Outcome.PARTIAL) {
@@ -214,7 +243,20 @@ public final class SimulatedChainAdapter implements ChainAdapter {
         }
         Fill fill = new Fill(shares, request.order().limitPrice().notionalOf(shares, RoundingMode.HALF_UP),
                 "sim-" + seq);
-        return new ReceivedOrder(seq, request.clientOrderId(), request, now, fill, null);
+        return new ReceivedOrder(seq, request.clientOrderId(), request, now, fill, null, legsOf(request, fill));
+    }
+
+    private List<SettlementLeg> legsOf(OrderRequest request, Fill fill) {
+        Address bot = floatWallet;
+        if (bot == null || request.order().side() != Side.BUY || fill.notional().isZero()
+                || bot.equals(request.wallet())) {
+            return List.of();
+        }
+        long owed = fill.notional().micros();
+        return List.of(reimbursementFails.test(request)
+                ? SettlementLeg.failed(REIMBURSE_LEG, request.wallet(), bot, SettlementLeg.USDC, owed,
+                        "simulated: the proxy's reimbursement transfer reverted")
+                : SettlementLeg.settled(REIMBURSE_LEG, request.wallet(), bot, SettlementLeg.USDC, owed));
     }
 
     private void pause() {
@@ -236,7 +278,7 @@ public final class SimulatedChainAdapter implements ChainAdapter {
         if (r == null) {
             return new LookupResult.NotFound();
         }
-        return r.filled() ? new LookupResult.Filled(r.fill()) : new LookupResult.Rejected(r.rejectReason());
+        return r.filled() ? new LookupResult.Filled(r.fill(), r.legs()) : new LookupResult.Rejected(r.rejectReason());
     }
 
     /** Every order received, in arrival order. */

@@ -54,8 +54,16 @@ public interface CopyTradeStore {
      * status, {@code updatedAt = t.at()}, increments the version, merges detail, overwrites the
      * non-null fields of {@code t}, and clears the lease when the new state is not in flight.
      *
+     * <p>Debts: when {@code t.debts()} is not empty, the store records them in its debt ledger in the
+     * same atomic step, so an executed trade and the debt it left are never separated by a crash: if the
+     * compare-and-set is applied every debt is recorded (as {@code DebtLedger.accrue} would, OPEN with an
+     * ACCRUED history entry), if it is not applied none is, and a debt whose (record id, leg id) is
+     * already recorded is not recorded again. A store that has no debt ledger must refuse such a
+     * transition with {@link StoreException} (nothing applied) rather than drop the debts.
+     *
      * @return whether it was applied, and the record as it now is
-     * @throws StoreException if the store cannot answer; the transition may or may not have been applied
+     * @throws StoreException if the store cannot answer; the transition (and its debts) may or may not have
+     *     been applied, together
      */
     TransitionResult transition(Transition t);
 
@@ -69,7 +77,10 @@ public interface CopyTradeStore {
         return transition(t);
     }
 
-    /** {@link #transition} for many records, same per-record semantics, results in input order. */
+    /**
+     * {@link #transition} for many records, same per-record semantics (each transition and its debts
+     * atomic together, debts recorded only for applied transitions), results in input order.
+     */
     default List<TransitionResult> transitionAll(List<Transition> transitions) {
         List<TransitionResult> out = new ArrayList<>(transitions.size());
         for (Transition t : transitions) {

@@ -7,6 +7,8 @@ import dev.copytrade.core.chain.OrderLookup;
 import dev.copytrade.core.executor.CopyTradeListener;
 import dev.copytrade.core.internal.CapCharges;
 import dev.copytrade.core.internal.Listeners;
+import dev.copytrade.core.internal.Periodic;
+import dev.copytrade.core.internal.SettlementDebts;
 import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.mutex.ScopedTxMutex;
 import dev.copytrade.core.mutex.TxScope;
@@ -23,9 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -71,7 +70,7 @@ public final class StaleSweeper implements AutoCloseable {
     private final String instanceId;
     private final Listeners listeners;
     private final CapCharges caps;
-    private ScheduledExecutorService scheduler;
+    private final Periodic periodic;
     // where the last UNKNOWN re-check stopped: pages through all of them, so none starves behind the first batch
     private volatile long unknownCursor;
 
@@ -90,6 +89,7 @@ public final class StaleSweeper implements AutoCloseable {
                 : "sweeper-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.listeners = new Listeners(List.copyOf(b.listeners));
         this.caps = b.capLedger == null ? null : new CapCharges(b.capLedger, null, Duration.ZERO);
+        this.periodic = new Periodic(instanceId, interval, this::runOnce, log, "sweeper");
     }
 
     public static Builder builder(CopyTradeStore store, ChainAdapter adapter) {
@@ -195,6 +195,9 @@ public final class StaleSweeper implements AutoCloseable {
         for (TransitionResult result : results) {
             if (result.applied()) {
                 settled(result.current(), c);
+                if (!result.transition().debts().isEmpty()) {
+                    listeners.onDebtsRecorded(result.current(), result.transition().debts());
+                }
             } else {
                 c.lost++;
             }
@@ -241,12 +244,14 @@ public final class StaleSweeper implements AutoCloseable {
             answer = new LookupResult.Unknown("lookup threw: " + e);
         }
         RecordStatus from = r.status();
+        // the legs the venue reports become debts written with the verdict, as the executor would have
         if (answer instanceof LookupResult.Filled f) {
-            return Transition.executed(r.id(), from, now, f.fill(),
-                    java.util.Map.of("reconciled", "true"));
+            return SettlementDebts.attach(Transition.executed(r.id(), from, now, f.fill(),
+                    java.util.Map.of("reconciled", "true")), f.legs());
         }
         if (answer instanceof LookupResult.Rejected rej) {
-            return Transition.failed(r.id(), from, now, ReasonCode.VENUE_REJECTED, rej.reason());
+            return SettlementDebts.attach(Transition.failed(r.id(), from, now, ReasonCode.VENUE_REJECTED, rej.reason()),
+                    rej.legs());
         }
         if (answer instanceof LookupResult.NotFound) {
             return Transition.expired(r.id(), from, now, ReasonCode.NOT_FOUND_AT_VENUE,
@@ -257,42 +262,15 @@ public final class StaleSweeper implements AutoCloseable {
     }
 
     /** Starts sweeping every {@code interval}, the first run right away. */
-    public synchronized StaleSweeper start() {
-        if (scheduler != null) {
-            throw new IllegalStateException("sweeper already started");
-        }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, instanceId);
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                runOnce();
-            } catch (RuntimeException e) {
-                // a failed run (database down) must not cancel the schedule
-                log.warn("sweep failed; next run in {}", interval, e);
-            }
-        }, 0, interval.toNanos(), TimeUnit.NANOSECONDS);  // nanos: a sub-millisecond interval is 0 ms, which the scheduler refuses
+    public StaleSweeper start() {
+        periodic.start();
         return this;
     }
 
     /** Stops the periodic sweep, letting a running sweep finish (up to 30 s). Idempotent. */
     @Override
-    public synchronized void close() {
-        if (scheduler == null) {
-            return;
-        }
-        scheduler.shutdown();
-        try {
-            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
-                scheduler.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            scheduler.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-        scheduler = null;
+    public void close() {
+        periodic.close();
     }
 
     public String instanceId() {

@@ -1,5 +1,6 @@
 package dev.copytrade.core.executor;
 
+import dev.copytrade.core.debt.DebtDraft;
 import dev.copytrade.core.model.LeaderTrade;
 import dev.copytrade.core.policy.Follower;
 import dev.copytrade.core.record.CopyTradeRecord;
@@ -45,6 +46,11 @@ final class RecordingListener implements CopyTradeListener {
     public void onOutcomeUnknown(CopyTradeRecord record, Throwable cause) {
         add("unknown", record);
         unknownCauses.add(cause);
+    }
+
+    @Override
+    public void onDebtsRecorded(CopyTradeRecord record, List<DebtDraft> debts) {
+        add("debts" + debts.size(), record);
     }
 
     @Override

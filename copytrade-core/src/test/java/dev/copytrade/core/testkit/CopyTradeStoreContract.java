@@ -12,6 +12,11 @@ import static dev.copytrade.core.testkit.Records.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.copytrade.core.debt.Debt;
+import dev.copytrade.core.debt.DebtDraft;
+import dev.copytrade.core.debt.DebtEvent;
+import dev.copytrade.core.debt.DebtLedger;
+import dev.copytrade.core.model.Address;
 import dev.copytrade.core.model.FollowerId;
 import dev.copytrade.core.model.IdempotencyKey;
 import dev.copytrade.core.model.LeaderTrade;
@@ -37,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +63,14 @@ public abstract class CopyTradeStoreContract {
 
     /** The store under test; called once or more per test, may return the same instance every time. */
     protected abstract CopyTradeStore store();
+
+    /**
+     * The debt ledger the store records a transition's debts in, to read them back; {@code null} (the
+     * default) skips the debt cases, for a store built without debts.
+     */
+    protected DebtLedger debtLedger() {
+        return null;
+    }
 
     /** The test clock: {@link Records#T0} plus {@code seconds}. */
     protected static Instant now(long seconds) {
@@ -474,6 +488,106 @@ public abstract class CopyTradeStoreContract {
         }
         assertThat(delta).containsExactlyInAnyOrderEntriesOf(Map.of(SKIPPED, 1L, PENDING, 1L, SUBMITTED, 1L,
                 EXECUTED, 0L, FAILED, 0L, EXPIRED, 0L, UNKNOWN, 1L));
+    }
+
+    // ---- debts ----------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("Scenario: A record's final state and its debts are written together")
+    void finalStateAndDebtsAreWrittenTogether() {
+        DebtLedger ledger = requireDebtLedger();
+        CopyTradeRecord submitted = recordIn(SUBMITTED);
+        Address proxy = Debts.freshWallet();
+        DebtDraft reimburse = Debts.draft(submitted.id(), "reimburse", proxy, 4_500_000, now(10));
+        DebtDraft fee = new DebtDraft(submitted.id(), "fee", Debts.BOT, proxy, "USDC", 10_000, "fee refund failed",
+                now(10));
+        Transition t = Transition.executed(submitted.id(), SUBMITTED, now(10), Records.fill(), Map.of())
+                .withDebts(List.of(reimburse, fee));
+
+        TransitionResult result = store().transition(t);
+
+        assertThat(result.applied()).isTrue();
+        assertThat(result.current().status()).isEqualTo(EXECUTED);
+        List<Debt> debts = ledger.findByRecord(submitted.id());
+        assertThat(debts).hasSize(2);
+        Debt owedByProxy = ledger.findByLeg(submitted.id(), "reimburse").orElseThrow();
+        Debt owedByBot = ledger.findByLeg(submitted.id(), "fee").orElseThrow();
+        assertThat(owedByProxy).isEqualTo(reimburse.toDebt(owedByProxy.id()));
+        assertThat(owedByBot).isEqualTo(fee.toDebt(owedByBot.id()));
+        assertThat(ledger.history(owedByProxy.id())).containsExactly(DebtEvent.accrued(owedByProxy));
+        assertThat(ledger.openAmountOwedBy(proxy, "USDC")).isEqualTo(4_500_000);
+
+        CopyTradeRecord rejected = recordIn(PENDING);
+        Transition failed = Transition.failed(rejected.id(), PENDING, now(11), ReasonCode.VENUE_REJECTED, "rejected")
+                .withDebts(List.of(Debts.draft(rejected.id(), "refund", proxy, 1_000_000, now(11))));
+        assertThat(store().transitionAll(List.of(failed))).singleElement()
+                .satisfies(r -> assertThat(r.applied()).isTrue());
+        assertThat(ledger.findByRecord(rejected.id())).extracting(Debt::legId).containsExactly("refund");
+    }
+
+    @Test
+    @DisplayName("a transition that loses its compare-and-set records none of its debts")
+    void losingTransitionRecordsNoDebts() {
+        DebtLedger ledger = requireDebtLedger();
+        CopyTradeRecord executed = recordIn(EXECUTED);
+        CopyTradeRecord pending = recordIn(PENDING);
+        Transition late = Transition.failed(executed.id(), SUBMITTED, now(20), ReasonCode.VENUE_REJECTED, "late")
+                .withDebts(List.of(Debts.draft(executed.id(), "refund", Debts.freshWallet(), 5, now(20))));
+        Transition wrongState = Transition.executed(pending.id(), SUBMITTED, now(20), Records.fill(), Map.of())
+                .withDebts(List.of(Debts.draft(pending.id(), "reimburse", Debts.freshWallet(), 5, now(20))));
+
+        assertThat(store().transition(late).applied()).isFalse();
+        assertThat(store().transitionAll(List.of(wrongState))).singleElement()
+                .satisfies(r -> assertThat(r.applied()).isFalse());
+
+        assertThat(ledger.findByRecord(executed.id())).isEmpty();
+        assertThat(ledger.findByRecord(pending.id())).isEmpty();
+        assertThat(store().findById(pending.id())).contains(pending);
+    }
+
+    @Test
+    @DisplayName("a debt already recorded for a leg is not recorded again by a transition carrying it")
+    void debtAlreadyRecordedIsNotRecordedAgain() {
+        DebtLedger ledger = requireDebtLedger();
+        CopyTradeRecord submitted = recordIn(SUBMITTED);
+        Address proxy = Debts.freshWallet();
+        Debt earlier = ledger.accrue(Debts.draft(submitted.id(), "reimburse", proxy, 4_500_000, now(5))).debt();
+
+        TransitionResult result = store().transition(
+                Transition.executed(submitted.id(), SUBMITTED, now(10), Records.fill(), Map.of())
+                        .withDebts(List.of(Debts.draft(submitted.id(), "reimburse", proxy, 9_000_000, now(10)))));
+
+        assertThat(result.applied()).isTrue();
+        assertThat(ledger.findByRecord(submitted.id())).containsExactly(earlier);
+        assertThat(ledger.history(earlier.id())).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("Scenario: Racing final writes carrying debts leave only the winner's debts")
+    void racingFinalWritesLeaveOnlyTheWinnersDebts() {
+        DebtLedger ledger = requireDebtLedger();
+        for (int n = 0; n < 50; n++) {
+            CopyTradeRecord submitted = recordIn(SUBMITTED);
+            Address proxy = Debts.freshWallet();
+            List<TransitionResult> results = Concurrently.run(4, i -> store().transition(i % 2 == 0
+                    ? Transition.executed(submitted.id(), SUBMITTED, now(10 + i), Records.fill(), Map.of())
+                            .withDebts(List.of(Debts.draft(submitted.id(), "reimburse-" + i, proxy, 100 + i, now(10))))
+                    : Transition.failed(submitted.id(), SUBMITTED, now(10 + i), ReasonCode.VENUE_REJECTED, "no")
+                            .withDebts(List.of(Debts.draft(submitted.id(), "refund-" + i, proxy, 100 + i, now(10))))));
+
+            List<TransitionResult> winners = results.stream().filter(TransitionResult::applied).toList();
+            assertThat(winners).as("record %d", submitted.id()).hasSize(1);
+            Transition won = winners.get(0).transition();
+            assertThat(ledger.findByRecord(submitted.id())).as("record %d", submitted.id())
+                    .extracting(Debt::legId).containsExactly(won.debts().get(0).legId());
+            assertThat(ledger.openAmountOwedBy(proxy, "USDC")).isEqualTo(won.debts().get(0).amount());
+        }
+    }
+
+    private DebtLedger requireDebtLedger() {
+        DebtLedger ledger = debtLedger();
+        Assumptions.assumeTrue(ledger != null, "this store is tested without a debt ledger");
+        return ledger;
     }
 
     // ---- helpers --------------------------------------------------------------------------------

@@ -6,6 +6,10 @@ import dev.copytrade.core.chain.LookupResult;
 import dev.copytrade.core.chain.OrderLookup;
 import dev.copytrade.core.chain.PreparedOrder;
 import dev.copytrade.core.chain.SubmitResult;
+import dev.copytrade.core.debt.AccrueResult;
+import dev.copytrade.core.debt.Debt;
+import dev.copytrade.core.debt.DebtDraft;
+import dev.copytrade.core.debt.DebtStatus;
 import dev.copytrade.core.model.Address;
 import dev.copytrade.core.model.CopyOrder;
 import dev.copytrade.core.model.FollowerId;
@@ -24,6 +28,7 @@ import dev.copytrade.core.sweep.SweepReport;
 import dev.copytrade.jdbi.CopyTradeDataSources;
 import dev.copytrade.jdbi.CopyTradeSchema;
 import dev.copytrade.jdbi.JdbiCopyTradeStore;
+import dev.copytrade.jdbi.JdbiDebtLedger;
 import dev.copytrade.jdbi.TableNames;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -36,13 +41,15 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The operator check. Read-only by default: counts by status, stale in-flight records (lease run out:
- * a crashed process or a sweeper that is not running) and UNKNOWN records that need a human or a later
- * reconcile. With {@code --write} it also proves, on that database server and schema, that a prewrite is
- * idempotent and that a stale record is expired by the sweep. It does so in tables of its own (a
- * one-off prefix, dropped afterwards), so the sweep it runs can never touch a live bot's records.
+ * a crashed process or a sweeper that is not running), UNKNOWN records that need a human or a later
+ * reconcile, and the debts still owed: open ones (being recovered) and escalated ones (need a human),
+ * each as a count, an amount per asset and the oldest. With {@code --write} it also proves, on that
+ * database server and schema, that a prewrite is idempotent, that a stale record is expired by the sweep
+ * and that a debt is recorded once per leg and claimed by one loop at a time. It does so in tables of its
+ * own (a one-off prefix, dropped afterwards), so nothing it runs can touch a live bot's records or debts.
  *
- * <p>Exit codes: 0 healthy, 1 attention needed (stale or UNKNOWN records), 2 bad arguments,
- * 3 the write check failed or the database could not be used.
+ * <p>Exit codes: 0 healthy, 1 attention needed (stale or UNKNOWN records, escalated debts), 2 bad
+ * arguments, 3 the write check failed or the database could not be used.
  */
 public final class Verify {
     private Verify() {}
@@ -69,8 +76,9 @@ public final class Verify {
             TableNames names = new TableNames(o.schema, o.prefix);
             JdbiCopyTradeStore store = JdbiCopyTradeStore.builder(ds).tableNames(names).build();
             int code;
-            if (tableExists(ds, names)) {
+            if (tableExists(ds, names.recordTable())) {
                 code = report(store, clock.instant(), out);
+                code = Math.max(code, debtReport(ds, names, out));
             } else {
                 out.println("no copytrade table " + names.recordTable() + " in this database: nothing to report"
                         + " (wrong --schema/--table-prefix, or the bot has not migrated it yet)");
@@ -87,9 +95,9 @@ public final class Verify {
         }
     }
 
-    private static boolean tableExists(HikariDataSource ds, TableNames names) {
+    private static boolean tableExists(HikariDataSource ds, String table) {
         try {
-            Jdbi.create(ds).useHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + names.recordTable() + " WHERE 1 = 0")
+            Jdbi.create(ds).useHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE 1 = 0")
                     .mapTo(Long.class).one());
             return true;
         } catch (org.jdbi.v3.core.JdbiException e) {
@@ -119,6 +127,37 @@ public final class Verify {
         boolean healthy = stale.isEmpty() && unknown.isEmpty();
         out.println(healthy ? "status: OK" : "status: ATTENTION");
         return healthy ? 0 : 1;
+    }
+
+    /**
+     * Debts still owed: OPEN and REPAYING ones are the recovery loop's work (reported, not alarming);
+     * ESCALATED ones ran out of attempts and wait for a human (retry now, or write off), so they need
+     * attention. Returns 1 when any debt is escalated.
+     */
+    private static int debtReport(HikariDataSource ds, TableNames names, PrintStream out) {
+        if (!tableExists(ds, names.debtTable())) {
+            out.println("no debt table " + names.debtTable() + ": the schema predates the debt ledger (V4);"
+                    + " a store built with migrate(true) adds it");
+            return 0;
+        }
+        JdbiDebtLedger ledger = JdbiDebtLedger.builder(ds).tableNames(names).build();
+        List<JdbiDebtLedger.Outstanding> owed = ledger.outstanding();
+        out.println("debts still owed (OPEN/REPAYING: the recovery loop's work; ESCALATED: retry or write off by hand):");
+        if (owed.isEmpty()) {
+            out.println("  none");
+        }
+        for (JdbiDebtLedger.Outstanding o : owed) {
+            out.printf("  %-10s %-6s %d debts, %s base units, oldest accrued %s%n", o.status(), o.asset(), o.count(),
+                    o.amount(), o.oldest());
+        }
+        List<Debt> escalated = ledger.findByStatus(DebtStatus.ESCALATED, 0, 20);
+        escalated.forEach(d -> out.printf("  escalated #%d record #%d leg %s: %s owes %s %d, %d attempts, last error %s%n",
+                d.id(), d.recordId(), d.legId(), d.debtor(), d.asset(), d.amount(), d.attempts(), d.lastError()));
+        if (escalated.isEmpty()) {
+            return 0;
+        }
+        out.println("status: ATTENTION (escalated debts)");
+        return 1;
     }
 
     /**
@@ -154,12 +193,29 @@ public final class Verify {
             ok &= check(out, "the stale record was expired from the venue's answer (sweep claimed "
                     + sweep.claimed() + ")", after.status() == RecordStatus.EXPIRED
                     && after.reason() == ReasonCode.NOT_FOUND_AT_VENUE);
+            ok &= debtWriteCheck(store.debtLedger(), id, nobody, now, run, out);
         } finally {
             CopyTradeSchema.drop(Jdbi.create(ds), names);
             out.println("  dropped the throw-away tables");
         }
         out.println(ok ? "write check: OK" : "write check: FAILED");
         return ok ? 0 : 3;
+    }
+
+    /** A leg accrued twice is one debt; a due debt claimed by two loops goes to one of them. */
+    private static boolean debtWriteCheck(JdbiDebtLedger ledger, long recordId, Address debtor, Instant now,
+            String run, PrintStream out) {
+        DebtDraft draft = new DebtDraft(recordId, "verify", debtor, Address.of("0x" + "0".repeat(39) + "3"), "USDC",
+                1, "verify " + run, now.minusSeconds(1));
+        AccrueResult first = ledger.accrue(draft);
+        AccrueResult again = ledger.accrue(draft);
+        boolean ok = check(out, "a debt is recorded once per leg", first.inserted() && !again.inserted()
+                && again.debt().id() == first.debt().id() && ledger.findByRecord(recordId).size() == 1
+                && ledger.history(first.debt().id()).size() == 1);
+        List<Debt> one = ledger.claimDue(now, 10, "verify-a-" + run, now.plusSeconds(60));
+        List<Debt> other = ledger.claimDue(now, 10, "verify-b-" + run, now.plusSeconds(60));
+        return ok & check(out, "a due debt is claimed by one recovery loop at a time",
+                one.size() == 1 && other.isEmpty());
     }
 
     private static boolean check(PrintStream out, String what, boolean ok) {
@@ -193,10 +249,12 @@ public final class Verify {
     static final class Options {
         static final String USAGE = String.join("\n",
                 "usage: verify --jdbc-url URL [--user U] [--password P] [--schema S] [--table-prefix P] [--write]",
-                "  read-only by default: counts by status, stale in-flight and UNKNOWN records",
-                "  --write     also prove prewrite idempotency and expiry with test rows (deleted afterwards)",
+                "  read-only by default: counts by status, stale in-flight and UNKNOWN records, debts still owed",
+                "  --write     also prove prewrite idempotency, expiry and debt idempotency with test rows (deleted"
+                        + " afterwards)",
                 "  the password may also come from COPYTRADE_DB_PASSWORD",
-                "  exit: 0 healthy, 1 attention needed, 2 bad arguments, 3 check failed or database unusable");
+                "  exit: 0 healthy, 1 attention needed (stale, UNKNOWN, escalated debts), 2 bad arguments,"
+                        + " 3 check failed or database unusable");
         String jdbcUrl;
         String user;
         String password = System.getenv("COPYTRADE_DB_PASSWORD");

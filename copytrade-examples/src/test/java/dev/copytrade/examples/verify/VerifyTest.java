@@ -3,6 +3,9 @@ package dev.copytrade.examples.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.copytrade.core.debt.Debt;
+import dev.copytrade.core.debt.DebtDraft;
+import dev.copytrade.core.debt.DebtTransition;
 import dev.copytrade.core.model.Address;
 import dev.copytrade.core.model.CopyOrder;
 import dev.copytrade.core.model.FollowerId;
@@ -13,6 +16,7 @@ import dev.copytrade.core.record.RecordDraft;
 import dev.copytrade.core.record.RecordStatus;
 import dev.copytrade.jdbi.CopyTradeDataSources;
 import dev.copytrade.jdbi.JdbiCopyTradeStore;
+import dev.copytrade.jdbi.JdbiDebtLedger;
 import dev.copytrade.jdbi.TableNames;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.util.Map;
@@ -67,7 +71,9 @@ class VerifyTest {
         Run first = run(clock, "--jdbc-url", url(), "--table-prefix", "verify_", "--write");
         assertThat(first.code()).as(first.out() + first.err()).isZero();
         assertThat(first.out()).contains("[ok] prewrite inserts once", "[ok] a second writer loses the race",
-                "the stale record was expired", "dropped the throw-away tables", "write check: OK", "status: OK");
+                "the stale record was expired", "[ok] a debt is recorded once per leg",
+                "[ok] a due debt is claimed by one recovery loop at a time", "dropped the throw-away tables",
+                "write check: OK", "status: OK", "debts still owed", "  none");
         try (HikariDataSource ds = CopyTradeDataSources.pool(url(), null, null, 1)) {
             long leftovers = org.jdbi.v3.core.Jdbi.create(ds).withHandle(h -> h.createQuery(
                     "SELECT COUNT(*) FROM information_schema.tables WHERE table_name LIKE 'ctverify%'")
@@ -100,6 +106,35 @@ class VerifyTest {
                     "write check: OK");
             assertThat(store.findById(id).orElseThrow().status()).as("the live record is untouched")
                     .isEqualTo(RecordStatus.PENDING);
+        }
+    }
+
+    @Test
+    @DisplayName("Scenario: verify reports open and escalated debts")
+    void reportsDebts() {
+        Clock clock = Clock.fixed(Instant.parse("2026-05-01T00:00:00Z"), ZoneOffset.UTC);
+        TableNames live = new TableNames(null, "owing_");
+        try (HikariDataSource ds = CopyTradeDataSources.pool(url(), null, null, 2)) {
+            JdbiDebtLedger ledger = JdbiCopyTradeStore.builder(ds).tableNames(live).migrate(true).build().debtLedger();
+            Address proxy = Address.of("0x" + "d".repeat(40));
+            Address bot = Address.of("0x" + "b".repeat(40));
+            Instant oldest = Instant.parse("2026-04-01T08:00:00Z");
+            ledger.accrue(new DebtDraft(1, "reimburse", proxy, bot, "USDC", 1_000_000, "reverted", oldest));
+            ledger.accrue(new DebtDraft(2, "reimburse", proxy, bot, "USDC", 2_500_000, "reverted",
+                    oldest.plusSeconds(60)));
+            Debt stuck = ledger.accrue(new DebtDraft(3, "reimburse", proxy, bot, "USDC", 7_000_000, "reverted",
+                    oldest.plusSeconds(120))).debt();
+            assertThat(ledger.transition(DebtTransition.escalated(stuck, oldest.plusSeconds(600), "allowance revoked",
+                    "verify-test")).applied()).isTrue();
+
+            Run run = run(clock, "--jdbc-url", url(), "--table-prefix", "owing_");
+
+            assertThat(run.code()).as("an escalated debt needs attention").isEqualTo(1);
+            assertThat(run.out()).contains(
+                    "OPEN       USDC   2 debts, 3500000 base units, oldest accrued 2026-04-01T08:00:00Z",
+                    "ESCALATED  USDC   1 debts, 7000000 base units, oldest accrued 2026-04-01T08:02:00Z",
+                    "escalated #" + stuck.id() + " record #3 leg reimburse", "last error allowance revoked",
+                    "status: ATTENTION (escalated debts)");
         }
     }
 

@@ -68,7 +68,7 @@ public final class RecordRows {
             return t;
         }
         return new Transition(t.id(), t.from(), t.to(), micros(t.at()), t.reason(), t.detail(), t.venueRef(), t.nonce(),
-                t.fill(), t.lastError(), t.leaseOwner(), micros(t.leaseUntil()));
+                t.fill(), t.lastError(), t.leaseOwner(), micros(t.leaseUntil()), t.debts());
     }
 
     public static Argument timestamp(Instant i) {

@@ -24,12 +24,16 @@ final class ServerProbe implements AutoCloseable {
     private final Jdbi jdbi;
     private volatile boolean walReadable = true;
     private final long postmasterPid;
-    private final HarnessOptions options;
+    private final String url;
+    private final String user;
+    private final String password;
 
-    private ServerProbe(EmbeddedPostgres embedded, HikariDataSource pool, HarnessOptions options) {
+    private ServerProbe(EmbeddedPostgres embedded, String url, String user, String password, int poolSize) {
         this.embedded = embedded;
-        this.pool = pool;
-        this.options = options;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.pool = CopyTradeDataSources.pool(url, user, password, poolSize);
         this.jdbi = Jdbi.create(pool);
         this.postmasterPid = embedded == null ? -1 : postmasterPid(setting("data_directory"));
     }
@@ -46,7 +50,7 @@ final class ServerProbe implements AutoCloseable {
     static ServerProbe start(HarnessOptions o) throws IOException {
         int poolSize = o.threads() + 2;
         if (o.jdbcUrl() != null) {
-            return new ServerProbe(null, CopyTradeDataSources.pool(o.jdbcUrl(), o.user(), o.password(), poolSize), o);
+            return new ServerProbe(null, o.jdbcUrl(), o.user(), o.password(), poolSize);
         }
         // zonky turns synchronous_commit off by default; a benchmark of durable writes must not
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
@@ -54,8 +58,7 @@ final class ServerProbe implements AutoCloseable {
                 .setServerConfig("synchronous_commit", "on")
                 .start();
         try {
-            return new ServerProbe(pg, CopyTradeDataSources.pool(pg.getJdbcUrl("postgres", "postgres"), "postgres",
-                    null, poolSize), o);
+            return new ServerProbe(pg, pg.getJdbcUrl("postgres", "postgres"), "postgres", null, poolSize);
         } catch (RuntimeException e) {
             pg.close();
             throw e;
@@ -66,10 +69,9 @@ final class ServerProbe implements AutoCloseable {
         return pool;
     }
 
-    /** Another pool on the same server: a second "process" for the measurements that need two. */
+    /** Another pool on the same server: a second "process" as far as the server can tell. The caller closes it. */
     HikariDataSource newPool(int size) {
-        return embedded == null ? CopyTradeDataSources.pool(options.jdbcUrl(), options.user(), options.password(), size)
-                : CopyTradeDataSources.pool(embedded.getJdbcUrl("postgres", "postgres"), "postgres", null, size);
+        return CopyTradeDataSources.pool(url, user, password, size);
     }
 
     Jdbi jdbi() {
