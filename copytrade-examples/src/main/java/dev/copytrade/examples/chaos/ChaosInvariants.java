@@ -1,5 +1,8 @@
 package dev.copytrade.examples.chaos;
 
+import dev.copytrade.core.chain.SettlementLeg;
+import dev.copytrade.core.debt.Debt;
+import dev.copytrade.core.debt.DebtStatus;
 import dev.copytrade.core.model.ClientOrderId;
 import dev.copytrade.core.model.IdempotencyKey;
 import dev.copytrade.core.model.Side;
@@ -7,6 +10,7 @@ import dev.copytrade.core.policy.Follower;
 import dev.copytrade.core.record.CopyTradeRecord;
 import dev.copytrade.core.record.RecordStatus;
 import dev.copytrade.core.sim.SimulatedChainAdapter.ReceivedOrder;
+import dev.copytrade.core.sim.SimulatedDebtSettler.Payment;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,6 +60,75 @@ final class ChaosInvariants {
         out.addAll(extra);
         out.add(agreement(records, atVenue, answerable));
         return out;
+    }
+
+    /**
+     * Money owed: every debt ends REPAID (paid exactly once at the settler) or ESCALATED (never paid), no
+     * repayment key is paid twice; and every failed settlement leg of an order the records call EXECUTED or
+     * FAILED has exactly one debt for that amount.
+     */
+    static List<Check> debts(List<Debt> debts, List<Payment> payments, long duplicateRepayments,
+            List<CopyTradeRecord> records, List<ReceivedOrder> orders) {
+        Map<Long, Integer> timesPaid = new HashMap<>();
+        for (Payment p : payments) {
+            if (p.paid()) {
+                for (long id : p.repayment().debtIds()) {
+                    timesPaid.merge(id, 1, Integer::sum);
+                }
+            }
+        }
+        long unsettled = 0;
+        long paidTwice = 0;
+        long wrong = 0;
+        long repaid = 0;
+        long escalated = 0;
+        for (Debt d : debts) {
+            int paid = timesPaid.getOrDefault(d.id(), 0);
+            paidTwice += paid > 1 ? 1 : 0;
+            if (d.status() == DebtStatus.REPAID) {
+                repaid++;
+                wrong += paid == 1 ? 0 : 1;
+            } else if (d.status() == DebtStatus.ESCALATED) {
+                escalated++;
+                wrong += paid == 0 ? 0 : 1;
+            } else {
+                unsettled++;
+            }
+        }
+        Check settled = new Check("every debt repaid once or escalated", unsettled + paidTwice + wrong
+                + duplicateRepayments, debts.size() + " debts: " + repaid + " REPAID, " + escalated + " ESCALATED, "
+                + unsettled + " neither; " + paidTwice + " paid more than once, " + wrong
+                + " whose status disagrees with the settler's ledger, " + duplicateRepayments
+                + " repayment keys sent twice (" + payments.size() + " repayments received)");
+
+        Map<ClientOrderId, CopyTradeRecord> byOrderId = new HashMap<>();
+        for (CopyTradeRecord r : records) {
+            byOrderId.put(r.clientOrderId(), r);
+        }
+        Map<String, Debt> byLeg = new HashMap<>();
+        for (Debt d : debts) {
+            byLeg.put(d.recordId() + "/" + d.legId(), d);
+        }
+        long legs = 0;
+        long missing = 0;
+        for (ReceivedOrder o : orders) {
+            CopyTradeRecord r = byOrderId.get(o.clientOrderId());
+            if (r == null || (r.status() != RecordStatus.EXECUTED && r.status() != RecordStatus.FAILED)) {
+                continue;  // an orphan or an unresolved record is reported by its own invariant
+            }
+            for (SettlementLeg leg : SettlementLeg.failedOnly(o.legs())) {
+                legs++;
+                Debt d = byLeg.get(r.id() + "/" + leg.legId());
+                if (d == null || d.amount() != leg.amount() || !d.debtor().equals(leg.debtor())) {
+                    missing++;
+                }
+            }
+        }
+        long strays = debts.size() - legs;
+        Check recorded = new Check("every failed settlement leg has its debt", missing + Math.max(0, strays), legs
+                + " failed legs at the venue, " + missing + " without a matching debt, " + Math.max(0, strays)
+                + " debts without a failed leg");
+        return List.of(settled, recorded);
     }
 
     private static Check noOrphans(List<ReceivedOrder> orders, Map<ClientOrderId, CopyTradeRecord> byOrderId) {

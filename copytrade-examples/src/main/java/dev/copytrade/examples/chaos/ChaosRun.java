@@ -1,6 +1,8 @@
 package dev.copytrade.examples.chaos;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.copytrade.core.debt.Debt;
+import dev.copytrade.core.debt.DebtStatus;
 import dev.copytrade.core.record.CopyTradeRecord;
 import dev.copytrade.core.record.RecordStatus;
 import dev.copytrade.examples.chaos.VenueServer.Window;
@@ -45,7 +47,8 @@ import org.jdbi.v3.core.Jdbi;
  *   <li>Kills bots with SIGKILL ({@code destroyForcibly}) {@code --kills} times, spread over the run: at random
  *       moments, and at targeted windows the venue springs on the next matching request: after the prewrite
  *       but before the venue received the order, after the venue received it but before the bot finalized
- *       the record, and while a sweeper asks the venue about a stale record. Each killed bot restarts after
+ *       the record, while a sweeper asks the venue about a stale record, and while a recovery loop repays a
+ *       debt (before the settler saw the repayment, or after it paid). Each killed bot restarts after
  *       a random pause and replays a little of its feed. Meanwhile PostgreSQL backends of the bots are
  *       terminated at random ({@code pg_terminate_backend}).
  *   <li>When every bot has acknowledged the whole stream, stops the chaos, lets the bots' sweepers settle
@@ -68,8 +71,8 @@ public final class ChaosRun {
      * @param fallbacks targeted kills whose window did not come up in time, done at a random moment instead
      */
     public record Report(long seed, List<ChaosInvariants.Check> checks, Map<String, Integer> kills, int fallbacks,
-            int restarts, int backendsTerminated, int deliveries, Map<RecordStatus, Long> records, int venueOrders,
-            Duration duration) {
+            int restarts, int backendsTerminated, int deliveries, Map<RecordStatus, Long> records,
+            Map<DebtStatus, Long> debts, int venueOrders, Duration duration) {
 
         public boolean passed() {
             return checks.stream().allMatch(ChaosInvariants.Check::pass);
@@ -139,15 +142,19 @@ public final class ChaosRun {
                 + tables.prefix() + "*; bot logs in " + logs);
         try (HikariDataSource admin = CopyTradeDataSources.pool(url + (url.contains("?") ? "&" : "?")
                 + "ApplicationName=chaos-coordinator", user, o.password(), 4);
-                VenueServer venue = new VenueServer(o.seed(), ChaosBot.VENUE_TIMEOUT.plusMillis(300), 10)) {
+                VenueServer venue = new VenueServer(o.seed(), ChaosBot.VENUE_TIMEOUT.plusMillis(300), 10,
+                        ChaosScenario.FLOAT_WALLET, scenario.brokeWallet())) {
             JdbiCopyTradeStore store = JdbiCopyTradeStore.builder(admin).dialect(Dialect.POSTGRESQL).tableNames(tables)
                     .migrate(true).build();
             JdbiCapLedger.builder(admin).dialect(Dialect.POSTGRESQL).tableNames(tables).migrate(true).build();
             try {
                 Coordinator c = new Coordinator(o, scenario, venue, url, user, tables, logs, out);
                 c.chaos(admin);
-                out.println("settling:   chaos stopped; the bots' sweepers settle what is left ...");
+                long fed = System.nanoTime();
+                out.printf("fed:        every bot acknowledged the whole stream after %.1f s; chaos stopped, the bots'"
+                        + " sweepers and recovery loops settle what is left ...%n", (fed - started) / 1e9);
                 c.settle(store);
+                out.printf("settled:    in %.1f s%n", (System.nanoTime() - fed) / 1e9);
                 c.stopBots();
                 return c.report(store, admin, tables, Duration.ofNanos(System.nanoTime() - started));
             } finally {
@@ -234,7 +241,7 @@ public final class ChaosRun {
             Collections.sort(points);
             List<Window> windows = new ArrayList<>();
             for (int k = 0; k < o.kills(); k++) {
-                windows.add(k % 4 == 3 ? null : Window.values()[k % 4]);  // null: a kill at a random moment
+                windows.add(k % 5 == 4 ? null : Window.values()[k % 5]);  // null: a kill at a random moment
             }
             Collections.shuffle(windows, random);
             for (int k = 0; k < o.kills(); k++) {
@@ -362,7 +369,9 @@ public final class ChaosRun {
                     60 + ChaosBot.IN_FLIGHT_TTL.toSeconds() + ChaosBot.CLAIM_LEASE.toSeconds());
             while (System.nanoTime() < deadline) {
                 Map<RecordStatus, Long> c = store.countByStatus();
+                Map<DebtStatus, Long> d = store.debtLedger().countByStatus();
                 if (c.get(RecordStatus.PENDING) == 0 && c.get(RecordStatus.SUBMITTED) == 0
+                        && d.get(DebtStatus.OPEN) == 0 && d.get(DebtStatus.REPAYING) == 0
                         && unknownAnswerable(store) == 0) {
                     return;
                 }
@@ -388,7 +397,20 @@ public final class ChaosRun {
                 records.addAll(all(store, s));
             }
             int crashes = bots.stream().mapToInt(BotProcess::crashes).sum();
-            List<ChaosInvariants.Check> extra = List.of(new ChaosInvariants.Check("no bot died on its own", crashes,
+            List<Debt> debts = new ArrayList<>();
+            for (DebtStatus s : DebtStatus.values()) {
+                for (long after = 0;;) {
+                    List<Debt> page = store.debtLedger().findByStatus(s, after, 1000);
+                    debts.addAll(page);
+                    if (page.size() < 1000) {
+                        break;
+                    }
+                    after = page.get(page.size() - 1).id();
+                }
+            }
+            List<ChaosInvariants.Check> extra = new ArrayList<>(ChaosInvariants.debts(debts, venue.payments(),
+                    venue.duplicateRepayments(), records, venue.receivedOrders()));
+            extra.add(new ChaosInvariants.Check("no bot died on its own", crashes,
                     crashes + " bot processes exited without being killed or told to stop"));
             List<ChaosInvariants.Check> checks = ChaosInvariants.check(scenario, records, venue.receivedOrders(),
                     venue.duplicateSubmissions(), venue::answerable, budgets(admin, tables), extra);
@@ -399,7 +421,8 @@ public final class ChaosRun {
                 counts.merge(r.status(), 1L, Long::sum);
             }
             Report report = new Report(o.seed(), checks, byWhere, fallbacks.get(), restartsDone,
-                    backendsTerminated.get(), scenario.stream().size(), counts, venue.receivedOrders().size(), took);
+                    backendsTerminated.get(), scenario.stream().size(), counts, debtCounts(debts),
+                    venue.receivedOrders().size(), took);
             print(report);
             return report;
         }
@@ -414,6 +437,7 @@ public final class ChaosRun {
                     + venue.expiredRefused() + " refused as expired, " + venue.lookups() + " lookups ("
                     + venue.unknownLookups() + " could not be answered)");
             out.println("records:    " + r.records());
+            out.println("debts:      " + r.debts() + ", " + venue.payments().size() + " repayments received by the settler");
             out.println(RULE);
             for (ChaosInvariants.Check c : r.checks()) {
                 out.println(c.line());
@@ -422,6 +446,14 @@ public final class ChaosRun {
             out.printf("result:     %s in %.1f s, seed %d%n", r.passed() ? "every invariant holds" : "INVARIANT VIOLATED",
                     r.duration().toMillis() / 1000.0, r.seed());
         }
+    }
+
+    private static Map<DebtStatus, Long> debtCounts(List<Debt> debts) {
+        Map<DebtStatus, Long> counts = new EnumMap<>(DebtStatus.class);
+        for (Debt d : debts) {
+            counts.merge(d.status(), 1L, Long::sum);
+        }
+        return counts;
     }
 
     private static List<CopyTradeRecord> all(JdbiCopyTradeStore store, RecordStatus status) {

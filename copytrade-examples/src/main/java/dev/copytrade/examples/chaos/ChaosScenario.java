@@ -28,6 +28,8 @@ import java.util.Set;
 public final class ChaosScenario {
     static final long CHAIN_ID = 137;
     static final Instant START = Instant.parse("2026-03-02T09:00:00Z");
+    /** The bot's own USDC, which pays every BUY before the follower's wallet reimburses it. */
+    static final Address FLOAT_WALLET = Address.of("0x" + "f1".repeat(20));
     private static final int MARKETS = 8;
     private static final int LEADERS = 3;
 
@@ -155,6 +157,11 @@ public final class ChaosScenario {
 
     public CapPolicy caps() {
         return caps;
+    }
+
+    /** The follower whose wallet never has the funds to repay: its debts must end ESCALATED, never paid. */
+    public Address brokeWallet() {
+        return followers.get(Math.min(1, followers.size() - 1)).wallet();
     }
 
     /** The limit of each market's money budget ({@code usd:market:<condition id>}), micro-USDC per UTC day. */

@@ -84,8 +84,8 @@ final class RemoteVenue implements ChainAdapter {
             return SubmitResult.unknown("venue unreachable or silent: " + e);
         }
         return switch (a.getOrDefault("outcome", "")) {
-            case "FILLED" -> SubmitResult.confirmed(fill(a));
-            case "REJECTED" -> SubmitResult.rejected(a.getOrDefault("reason", "rejected"));
+            case "FILLED" -> new SubmitResult.Confirmed(fill(a), Wire.legs(a));
+            case "REJECTED" -> new SubmitResult.Rejected(a.getOrDefault("reason", "rejected"), Wire.legs(a));
             default -> SubmitResult.unknown(a.getOrDefault("reason", "no clear answer"));
         };
     }
@@ -100,8 +100,8 @@ final class RemoteVenue implements ChainAdapter {
             return new LookupResult.Unknown("venue unreachable or silent: " + e);
         }
         return switch (a.getOrDefault("outcome", "")) {
-            case "FILLED" -> new LookupResult.Filled(fill(a));
-            case "REJECTED" -> new LookupResult.Rejected(a.getOrDefault("reason", "rejected"));
+            case "FILLED" -> new LookupResult.Filled(fill(a), Wire.legs(a));
+            case "REJECTED" -> new LookupResult.Rejected(a.getOrDefault("reason", "rejected"), Wire.legs(a));
             case "NOTFOUND" -> new LookupResult.NotFound();
             default -> new LookupResult.Unknown(a.getOrDefault("reason", "no clear answer"));
         };
@@ -113,7 +113,7 @@ final class RemoteVenue implements ChainAdapter {
     }
 
     /** One request; an HTTP error status keeps its body (the venue says UNKNOWN there), a transport error throws. */
-    private Map<String, String> post(String path, Map<String, String> fields) throws IOException {
+    Map<String, String> post(String path, Map<String, String> fields) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded").header(Wire.BOT_HEADER, bot)
                 .POST(HttpRequest.BodyPublishers.ofString(Wire.encode(fields))).build();

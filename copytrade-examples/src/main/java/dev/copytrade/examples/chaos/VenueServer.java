@@ -7,6 +7,9 @@ import dev.copytrade.core.chain.OrderLookup;
 import dev.copytrade.core.chain.OrderRequest;
 import dev.copytrade.core.chain.PreparedOrder;
 import dev.copytrade.core.chain.SubmitResult;
+import dev.copytrade.core.debt.RepayResult;
+import dev.copytrade.core.debt.Repayment;
+import dev.copytrade.core.debt.RepaymentLookup;
 import dev.copytrade.core.model.Address;
 import dev.copytrade.core.model.ClientOrderId;
 import dev.copytrade.core.model.CopyOrder;
@@ -17,6 +20,7 @@ import dev.copytrade.core.model.Shares;
 import dev.copytrade.core.model.Side;
 import dev.copytrade.core.sim.SimulatedChainAdapter;
 import dev.copytrade.core.sim.SimulatedChainAdapter.Behavior;
+import dev.copytrade.core.sim.SimulatedDebtSettler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +53,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * and not recorded, as a venue does with a signed order past its expiration. That is what makes a slow
  * process harmless: a sweeper asks about an order only after its record's lease ran out, and the lease
  * always outlives the order's expiry.
+ *
+ * <p>Money: every filled BUY is paid from the bot's float and followed by a reimbursement leg from the
+ * follower's wallet; about 15 % of those legs fail, which the bot must record as debts. Repayments go to
+ * a {@link SimulatedDebtSettler} (its ledger is the ground truth of "paid once"), which refuses some,
+ * loses some answers before or after paying, and never pays for one follower whose wallet is empty (its
+ * debts must end ESCALATED).
  *
  * <p>Kill windows: the coordinator arms one {@link Window}; the next request of that kind kills its sender
  * (SIGKILL, waited for) at exactly that point, before the venue answers.
@@ -73,6 +84,8 @@ final class VenueServer implements AutoCloseable {
 
     private final long seed;
     private final SimulatedChainAdapter sim = new SimulatedChainAdapter(Clock.systemUTC(), Duration.ZERO);
+    private final SimulatedDebtSettler settler = new SimulatedDebtSettler();
+    private final AtomicLong repaymentKills = new AtomicLong();
     private final HttpServer server;
     private final ExecutorService threads;
     private final Duration slowAnswer;
@@ -90,7 +103,8 @@ final class VenueServer implements AutoCloseable {
      * @param slowAnswer how long a "slow" order's answer takes (longer than the client waits)
      * @param transientLookupFailurePercent share of lookups answered "cannot tell right now"
      */
-    VenueServer(long seed, Duration slowAnswer, int transientLookupFailurePercent) throws IOException {
+    VenueServer(long seed, Duration slowAnswer, int transientLookupFailurePercent, Address floatWallet,
+            Address brokeDebtor) throws IOException {
         this.seed = seed;
         this.slowAnswer = slowAnswer;
         this.transientLookupFailurePercent = transientLookupFailurePercent;
@@ -99,6 +113,9 @@ final class VenueServer implements AutoCloseable {
             fired.put(w, new AtomicLong());
         }
         sim.setRule(this::behaviour);
+        sim.floatAndReimburse(floatWallet, r -> bucket(r.clientOrderId().value(), "reimburse") < 150);
+        settler.setRule(this::repayment);
+        settler.setBalance(brokeDebtor, "USDC", 0);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
         threads = Executors.newFixedThreadPool(32, r -> {
             Thread t = new Thread(r, "chaos-venue");
@@ -108,6 +125,8 @@ final class VenueServer implements AutoCloseable {
         server.setExecutor(threads);
         server.createContext("/submit", ex -> handle(ex, this::submit));
         server.createContext("/lookup", ex -> handle(ex, this::lookup));
+        server.createContext("/repay", ex -> handle(ex, this::repay));
+        server.createContext("/repay-lookup", ex -> handle(ex, this::repayLookup));
         server.start();
     }
 
@@ -136,16 +155,16 @@ final class VenueServer implements AutoCloseable {
 
     // ---- the fate of an order, a pure function of the seed and its client order id ----
 
-    private int bucket(ClientOrderId id, String salt) {
+    private int bucket(String id, String salt) {
         // SplitMix64's finaliser over the seed and String.hashCode (specified, so equal in every JVM)
-        long z = seed + 0x9E3779B97F4A7C15L * (salt + ":" + id.value()).hashCode();
+        long z = seed + 0x9E3779B97F4A7C15L * (salt + ":" + id).hashCode();
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return (int) Math.floorMod(z ^ (z >>> 31), 1000L);
     }
 
     private Behavior behaviour(OrderRequest request) {
-        int b = bucket(request.clientOrderId(), "fate");
+        int b = bucket(request.clientOrderId().value(), "fate");
         if (b < 40) {
             return Behavior.reject("simulated rejection: price moved");
         }
@@ -168,13 +187,33 @@ final class VenueServer implements AutoCloseable {
     }
 
     private boolean slow(ClientOrderId id) {
-        int b = bucket(id, "fate");
+        int b = bucket(id.value(), "fate");
         return b >= 170 && b < 190;
+    }
+
+    private SimulatedDebtSettler.Outcome repayment(Repayment r) {
+        int b = bucket(r.idempotencyKey(), "repay");
+        if (b < 100) {
+            return SimulatedDebtSettler.Outcome.FAIL;
+        }
+        if (b < 180) {
+            return SimulatedDebtSettler.Outcome.UNKNOWN_AFTER_APPLY;
+        }
+        if (b < 220) {
+            return SimulatedDebtSettler.Outcome.THROW_AFTER_APPLY;
+        }
+        if (b < 270) {
+            return SimulatedDebtSettler.Outcome.UNKNOWN_BEFORE_APPLY;
+        }
+        if (b < 300) {
+            return SimulatedDebtSettler.Outcome.THROW_BEFORE_APPLY;
+        }
+        return SimulatedDebtSettler.Outcome.PAY;
     }
 
     /** True if the venue can answer lookups of this order (about 99 % of orders). */
     boolean answerable(ClientOrderId id) {
-        return bucket(id, "lookup") >= 10;
+        return bucket(id.value(), "lookup") >= 10;
     }
 
     // ---- handlers ----
@@ -273,9 +312,11 @@ final class VenueServer implements AutoCloseable {
             out.put("shares", Long.toString(filled.fill().shares().micros()));
             out.put("notional", Long.toString(filled.fill().notional().micros()));
             out.put("ref", filled.fill().venueRef());
+            Wire.putLegs(out, filled.legs());
         } else if (r instanceof LookupResult.Rejected rej) {
             out.put("outcome", "REJECTED");
             out.put("reason", rej.reason());
+            Wire.putLegs(out, rej.legs());
         } else if (r instanceof LookupResult.NotFound) {
             out.put("outcome", "NOTFOUND");
         } else {
@@ -285,6 +326,62 @@ final class VenueServer implements AutoCloseable {
         return new Answer(200, out);
     }
 
+    private Answer repay(String bot, Map<String, String> f) {
+        Repayment r = new Repayment(Wire.require(f, "key"), Address.of(Wire.require(f, "debtor")),
+                Address.of(Wire.require(f, "creditor")), Wire.require(f, "asset"),
+                Long.parseLong(Wire.require(f, "amount")),
+                Arrays.stream(Wire.require(f, "debtIds").split(",")).map(Long::valueOf).toList());
+        // alternate where the kill lands: before the settler saw the repayment, or after it paid
+        boolean afterPaying = repaymentKills.get() % 2 == 1;
+        if (!afterPaying && trap(Window.MID_REPAYMENT, bot)) {
+            repaymentKills.incrementAndGet();
+            return new Answer(503, Map.of("outcome", "UNKNOWN", "reason", "sender killed"));
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        try {
+            RepayResult result = settler.repay(r);
+            if (result instanceof RepayResult.Repaid paid) {
+                out.put("outcome", "REPAID");
+                out.put("ref", paid.reference());
+            } else if (result instanceof RepayResult.Failed failed) {
+                out.put("outcome", "FAILED");
+                out.put("error", failed.error());
+            } else {
+                out.put("outcome", "UNKNOWN");
+                out.put("reason", ((RepayResult.Unknown) result).reason());
+            }
+        } catch (IllegalStateException e) {
+            out.put("outcome", "UNKNOWN");
+            out.put("reason", e.getMessage());
+        }
+        if (afterPaying && trap(Window.MID_REPAYMENT, bot)) {
+            repaymentKills.incrementAndGet();
+            return new Answer(503, Map.of("outcome", "UNKNOWN", "reason", "sender killed"));
+        }
+        return new Answer(200, out);
+    }
+
+    private Answer repayLookup(String bot, Map<String, String> f) {
+        boolean busy;
+        synchronized (transientFailures) {
+            busy = transientFailures.nextInt(100) < transientLookupFailurePercent;
+        }
+        if (busy) {
+            return new Answer(200, Map.of("outcome", "UNKNOWN", "reason", "settler busy, try later"));
+        }
+        RepaymentLookup r = settler.lookup(Wire.require(f, "key"));
+        if (r instanceof RepaymentLookup.Repaid paid) {
+            return new Answer(200, Map.of("outcome", "REPAID", "ref", paid.reference()));
+        }
+        if (r instanceof RepaymentLookup.Failed failed) {
+            return new Answer(200, Map.of("outcome", "FAILED", "error", failed.error()));
+        }
+        if (r instanceof RepaymentLookup.NotFound) {
+            return new Answer(200, Map.of("outcome", "NOTFOUND"));
+        }
+        return new Answer(200, Map.of("outcome", "UNKNOWN", "reason", ((RepaymentLookup.Unknown) r).reason()));
+    }
+
     private static Map<String, String> fields(SubmitResult r) {
         Map<String, String> out = new LinkedHashMap<>();
         if (r instanceof SubmitResult.Confirmed c) {
@@ -292,9 +389,11 @@ final class VenueServer implements AutoCloseable {
             out.put("shares", Long.toString(c.fill().shares().micros()));
             out.put("notional", Long.toString(c.fill().notional().micros()));
             out.put("ref", c.fill().venueRef());
+            Wire.putLegs(out, c.legs());
         } else if (r instanceof SubmitResult.Rejected rej) {
             out.put("outcome", "REJECTED");
             out.put("reason", rej.reason());
+            Wire.putLegs(out, rej.legs());
         } else {
             out.put("outcome", "UNKNOWN");
             out.put("reason", ((SubmitResult.Unknown) r).reason());
@@ -318,6 +417,14 @@ final class VenueServer implements AutoCloseable {
 
     List<SimulatedChainAdapter.ReceivedOrder> receivedOrders() {
         return sim.receivedOrders();
+    }
+
+    List<SimulatedDebtSettler.Payment> payments() {
+        return settler.payments();
+    }
+
+    long duplicateRepayments() {
+        return settler.duplicateRepayments();
     }
 
     long duplicateSubmissions() {

@@ -1,9 +1,13 @@
 package dev.copytrade.examples.chaos;
 
+import dev.copytrade.core.chain.SettlementLeg;
+import dev.copytrade.core.model.Address;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The venue's loopback protocol: {@code application/x-www-form-urlencoded} both ways, nothing else to depend on. */
@@ -37,6 +41,35 @@ final class Wire {
             String k = eq < 0 ? pair : pair.substring(0, eq);
             String v = eq < 0 ? "" : pair.substring(eq + 1);
             out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** Adds the settlement legs that ran with an order ({@code leg.<i>.<field>}). */
+    static void putLegs(Map<String, String> fields, List<SettlementLeg> legs) {
+        fields.put("legs", Integer.toString(legs.size()));
+        for (int i = 0; i < legs.size(); i++) {
+            SettlementLeg l = legs.get(i);
+            String p = "leg." + i + ".";
+            fields.put(p + "id", l.legId());
+            fields.put(p + "debtor", l.debtor().value());
+            fields.put(p + "creditor", l.creditor().value());
+            fields.put(p + "asset", l.asset());
+            fields.put(p + "amount", Long.toString(l.amount()));
+            fields.put(p + "settled", Boolean.toString(l.settled()));
+            fields.put(p + "error", l.error());
+        }
+    }
+
+    static List<SettlementLeg> legs(Map<String, String> fields) {
+        int n = Integer.parseInt(fields.getOrDefault("legs", "0"));
+        List<SettlementLeg> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String p = "leg." + i + ".";
+            out.add(new SettlementLeg(require(fields, p + "id"), Address.of(require(fields, p + "debtor")),
+                    Address.of(require(fields, p + "creditor")), require(fields, p + "asset"),
+                    Long.parseLong(require(fields, p + "amount")), Boolean.parseBoolean(require(fields, p + "settled")),
+                    fields.get(p + "error")));
         }
         return out;
     }
