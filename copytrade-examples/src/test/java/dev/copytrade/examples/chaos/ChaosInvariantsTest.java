@@ -95,7 +95,8 @@ class ChaosInvariantsTest {
         assertThat(violations(checks, "no orphan order")).isEqualTo(1);
         assertThat(violations(checks, "nothing left in flight")).isEqualTo(2);
         assertThat(violations(checks, "every cap within its limit")).isEqualTo(2);
-        assertThat(violations(checks, "records agree with the venue")).isEqualTo(1);
+        // the EXPIRED record the venue has, and the UNKNOWN one the venue could have settled
+        assertThat(violations(checks, "records agree with the venue")).isEqualTo(2);
         assertThat(checks.stream().filter(c -> !c.pass())).allSatisfy(c -> assertThat(c.line()).startsWith("[FAIL] "));
 
         answerable = id -> false;
