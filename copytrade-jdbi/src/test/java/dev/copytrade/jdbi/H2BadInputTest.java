@@ -2,6 +2,7 @@ package dev.copytrade.jdbi;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.copytrade.core.cap.CapLedger;
+import dev.copytrade.core.debt.DebtLedger;
 import dev.copytrade.core.store.CopyTradeStore;
 import dev.copytrade.core.testkit.BadInputContract;
 import org.junit.jupiter.api.AfterAll;
@@ -37,6 +38,11 @@ class H2BadInputTest extends BadInputContract {
     @Override
     protected CapLedger capLedger() {
         return ledger;
+    }
+
+    @Override
+    protected DebtLedger debtLedger() {
+        return store.debtLedger();
     }
 
     @Override

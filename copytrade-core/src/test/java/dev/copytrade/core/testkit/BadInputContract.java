@@ -6,6 +6,10 @@ import dev.copytrade.core.cap.Budget;
 import dev.copytrade.core.cap.CapLedger;
 import dev.copytrade.core.cap.CapPolicy;
 import dev.copytrade.core.config.GuardrailConfig;
+import dev.copytrade.core.debt.DebtLedger;
+import dev.copytrade.core.debt.DebtRecoveryLoop;
+import dev.copytrade.core.debt.DebtRecoveryReport;
+import dev.copytrade.core.sim.SimulatedDebtSettler;
 import dev.copytrade.core.executor.CopyResult;
 import dev.copytrade.core.executor.CopyResult.Outcome;
 import dev.copytrade.core.executor.CopyTradeExecutor;
@@ -63,6 +67,13 @@ public abstract class BadInputContract {
     protected abstract CopyTradeStore store();
 
     protected abstract CapLedger capLedger();
+
+    /** The debt ledger the recovery loop settings are tried on; default: one in memory. */
+    protected DebtLedger debtLedger() {
+        return defaultDebts;
+    }
+
+    private final DebtLedger defaultDebts = new dev.copytrade.core.memory.InMemoryDebtLedger();
 
     /** How many cases each property tries; a database subclass may try fewer. */
     protected int cases() {
@@ -157,7 +168,7 @@ public abstract class BadInputContract {
         Snapshot start = snapshot();
         for (int i = 0; i < cases() / 4; i++) {
             String ctx = "seed=" + seed + " case=" + i;
-            switch (random.nextInt(4)) {
+            switch (random.nextInt(5)) {
                 case 0 -> {
                     Case<GuardrailConfig> c = gen.environment();
                     GuardrailConfig config = attempt(c, ctx);
@@ -181,6 +192,20 @@ public abstract class BadInputContract {
                     if (caps != null) {
                         CopyTradeExecutor capped = base(CopyTradeExecutor.builder()).caps(capLedger(), caps).build();
                         copyAccepted(capped, caps, validTrade(), follower, ctx + " " + c);
+                    }
+                }
+                case 3 -> {
+                    Case<DebtRecoveryLoop> c = debtLoopSettings();
+                    DebtRecoveryLoop loop = attempt(c, ctx);
+                    if (loop != null) {
+                        DebtRecoveryReport report;
+                        try {
+                            report = loop.runOnce();
+                            loop.start().close();
+                        } catch (RuntimeException e) {
+                            throw new AssertionError(ctx + " " + c + ": the recovery loop threw " + e, e);
+                        }
+                        assertThat(report.errors()).as(ctx + " " + c + ": " + report).isZero();
                     }
                 }
                 default -> {
@@ -259,6 +284,30 @@ public abstract class BadInputContract {
                 + " instanceId=" + instanceId;
         return new Case<>(what, bad, () -> StaleSweeper.builder(store(), venue).clock(clock).interval(interval)
                 .claimLease(claimLease).batchSize(batch).instanceId(instanceId).caps(capLedger()).build());
+    }
+
+    private Case<DebtRecoveryLoop> debtLoopSettings() {
+        Set<String> bad = new java.util.LinkedHashSet<>();
+        Duration interval = gen.duration();
+        if (interval == null || interval.isZero() || interval.isNegative() || interval.compareTo(MAX_TTL) > 0) {
+            bad.add("interval");
+        }
+        Duration claimLease = gen.duration();
+        if (claimLease == null || claimLease.isZero() || claimLease.isNegative() || claimLease.compareTo(MAX_TTL) > 0) {
+            bad.add("claimLease");
+        }
+        int attempts = gen.oneOf(java.util.List.of(1, 5, 0, -1));
+        if (attempts < 1) {
+            bad.add("maxAttempts");
+        }
+        String instanceId = random.nextBoolean() ? null : gen.instanceId();
+        if (instanceId != null && !printable(instanceId, 100)) {
+            bad.add("instanceId");
+        }
+        String what = "debt loop interval=" + interval + " claimLease=" + claimLease + " maxAttempts=" + attempts
+                + " instanceId=" + instanceId;
+        return new Case<>(what, bad, () -> DebtRecoveryLoop.builder(debtLedger(), new SimulatedDebtSettler()).clock(clock)
+                .interval(interval).claimLease(claimLease).maxAttempts(attempts).instanceId(instanceId).build());
     }
 
     private Case<CapPolicy> capPolicy() {
