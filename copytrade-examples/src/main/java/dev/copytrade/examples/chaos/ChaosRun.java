@@ -244,9 +244,11 @@ public final class ChaosRun {
                 windows.add(k % 5 == 4 ? null : Window.values()[k % 5]);  // null: a kill at a random moment
             }
             Collections.shuffle(windows, random);
+            long began = System.nanoTime();
             for (int k = 0; k < o.kills(); k++) {
                 while (acks.get() < points.get(k) * work && !allDone()) {
                     checkDeadline(deadline);
+                    progress(began, work);
                     Thread.sleep(20);
                 }
                 Window w = windows.get(k);
@@ -259,10 +261,28 @@ public final class ChaosRun {
             }
             while (!allDone() || pendingRestarts.get() > 0) {
                 checkDeadline(deadline);
+                progress(began, work);
                 Thread.sleep(50);
             }
             chaos.set(false);
             backends.join(5_000);
+        }
+
+        private long lastProgress = System.nanoTime();
+
+        /** A line every 30 s, so a long run shows it is moving. */
+        private void progress(long began, long work) {
+            long now = System.nanoTime();
+            if (now - lastProgress >= TimeUnit.SECONDS.toNanos(30)) {
+                lastProgress = now;
+                int killed;
+                synchronized (kills) {
+                    killed = kills.values().stream().mapToInt(Integer::intValue).sum();
+                }
+                out.printf("progress:   %5.1f %% of %d deliveries acknowledged after %.0f s; %d kills, %d backends"
+                        + " terminated%n", 100.0 * acks.get() / work, work, (now - began) / 1e9, killed,
+                        backendsTerminated.get());
+            }
         }
 
         private void checkDeadline(long deadline) {
