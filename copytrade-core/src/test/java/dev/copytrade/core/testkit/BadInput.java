@@ -21,9 +21,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -328,7 +330,7 @@ public final class BadInput {
         Map<String, String> env = new LinkedHashMap<>();
         int settings = random.nextInt(5);
         for (int i = 0; i < settings; i++) {
-            String name = oneOf(List.copyOf(new java.util.TreeSet<>(GuardrailConfig.KNOWN)));
+            String name = oneOf(List.copyOf(new TreeSet<>(GuardrailConfig.KNOWN)));
             boolean broken = random.nextDouble() < 0.35;
             String value = broken ? brokenSetting(name) : validSetting(name);
             if (value == null) {
@@ -415,7 +417,7 @@ public final class BadInput {
         }
         String hex = sb.toString();
         return switch (random.nextInt(5)) {
-            case 0 -> "0x" + hex.toUpperCase(java.util.Locale.ROOT);
+            case 0 -> "0x" + hex.toUpperCase(Locale.ROOT);
             case 1 -> hex;
             case 2 -> "  0x" + hex + "\t";
             default -> "0x" + hex;
@@ -427,7 +429,8 @@ public final class BadInput {
         for (int i = 0; i < 64; i++) {
             sb.append(HEX.charAt(random.nextInt(16)));
         }
-        return random.nextInt(4) == 0 ? sb.toString().toUpperCase(java.util.Locale.ROOT).replace("0X", "0x") : sb.toString();
+        String hash = sb.toString();
+        return random.nextInt(4) == 0 ? "0x" + hash.substring(2).toUpperCase(Locale.ROOT) : hash;
     }
 
     private String validToken() {

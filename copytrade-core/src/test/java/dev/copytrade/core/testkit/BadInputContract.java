@@ -3,6 +3,7 @@ package dev.copytrade.core.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.copytrade.core.cap.Budget;
+import dev.copytrade.core.cap.BudgetWindow;
 import dev.copytrade.core.cap.CapLedger;
 import dev.copytrade.core.cap.CapPolicy;
 import dev.copytrade.core.config.GuardrailConfig;
@@ -13,6 +14,7 @@ import dev.copytrade.core.sim.SimulatedDebtSettler;
 import dev.copytrade.core.executor.CopyResult;
 import dev.copytrade.core.executor.CopyResult.Outcome;
 import dev.copytrade.core.executor.CopyTradeExecutor;
+import dev.copytrade.core.memory.InMemoryDebtLedger;
 import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.model.LeaderTrade;
 import dev.copytrade.core.model.SignalId;
@@ -29,7 +31,12 @@ import dev.copytrade.core.testkit.BadInput.Case;
 import dev.copytrade.core.time.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -60,7 +67,7 @@ public abstract class BadInputContract {
     /** Midday, so the whole run is one UTC day for the daily budgets. */
     private static final Instant NOW = Instant.parse("2030-01-01T12:00:00Z");
     private static final Budget GLOBAL = new Budget("usd:global", Usdc.MAX_MICROS,
-            dev.copytrade.core.cap.BudgetWindow.utcDay());
+            BudgetWindow.utcDay());
     private static final CapPolicy GLOBAL_ONLY = CapPolicy.builder().global(Usdc.ofMicros(Usdc.MAX_MICROS)).build();
     private static final Set<Outcome> ACCEPTED = EnumSet.of(Outcome.EXECUTED, Outcome.SKIPPED);
 
@@ -73,7 +80,7 @@ public abstract class BadInputContract {
         return defaultDebts;
     }
 
-    private final DebtLedger defaultDebts = new dev.copytrade.core.memory.InMemoryDebtLedger();
+    private final DebtLedger defaultDebts = new InMemoryDebtLedger();
 
     /** How many cases each property tries; a database subclass may try fewer. */
     protected int cases() {
@@ -234,8 +241,8 @@ public abstract class BadInputContract {
     // ---- generators that need the rig ----
 
     private Case<CopyTradeExecutor> executorSettings() {
-        Set<String> bad = new java.util.LinkedHashSet<>();
-        long chainId = gen.oneOf(java.util.List.of(137L, 1L, Long.MAX_VALUE, 0L, -1L));
+        Set<String> bad = new LinkedHashSet<>();
+        long chainId = gen.oneOf(List.of(137L, 1L, Long.MAX_VALUE, 0L, -1L));
         if (chainId <= 0) {
             bad.add("chainId");
         }
@@ -247,7 +254,7 @@ public abstract class BadInputContract {
         if (lock == null || lock.isNegative() || (!bad.contains("inFlightTtl") && lock.compareTo(ttl) >= 0)) {
             bad.add("lockTimeout");
         }
-        int parallelism = gen.oneOf(java.util.List.of(1, 8, 1024, 0, -1, 1025, Integer.MAX_VALUE));
+        int parallelism = gen.oneOf(List.of(1, 8, 1024, 0, -1, 1025, Integer.MAX_VALUE));
         if (parallelism < 1 || parallelism > 1024) {
             bad.add("parallelism");
         }
@@ -263,7 +270,7 @@ public abstract class BadInputContract {
     }
 
     private Case<StaleSweeper> sweeperSettings() {
-        Set<String> bad = new java.util.LinkedHashSet<>();
+        Set<String> bad = new LinkedHashSet<>();
         Duration interval = gen.duration();
         if (interval == null || interval.isZero() || interval.isNegative() || interval.compareTo(MAX_TTL) > 0) {
             bad.add("interval");
@@ -272,7 +279,7 @@ public abstract class BadInputContract {
         if (claimLease == null || claimLease.isZero() || claimLease.isNegative() || claimLease.compareTo(MAX_TTL) > 0) {
             bad.add("claimLease");
         }
-        int batch = gen.oneOf(java.util.List.of(1, 100, 10_000, 0, -5, 10_001));
+        int batch = gen.oneOf(List.of(1, 100, 10_000, 0, -5, 10_001));
         if (batch < 1 || batch > 10_000) {
             bad.add("batchSize");
         }
@@ -287,7 +294,7 @@ public abstract class BadInputContract {
     }
 
     private Case<DebtRecoveryLoop> debtLoopSettings() {
-        Set<String> bad = new java.util.LinkedHashSet<>();
+        Set<String> bad = new LinkedHashSet<>();
         Duration interval = gen.duration();
         if (interval == null || interval.isZero() || interval.isNegative() || interval.compareTo(MAX_TTL) > 0) {
             bad.add("interval");
@@ -296,7 +303,7 @@ public abstract class BadInputContract {
         if (claimLease == null || claimLease.isZero() || claimLease.isNegative() || claimLease.compareTo(MAX_TTL) > 0) {
             bad.add("claimLease");
         }
-        int attempts = gen.oneOf(java.util.List.of(1, 5, 0, -1));
+        int attempts = gen.oneOf(List.of(1, 5, 0, -1));
         if (attempts < 1) {
             bad.add("maxAttempts");
         }
@@ -311,10 +318,10 @@ public abstract class BadInputContract {
     }
 
     private Case<CapPolicy> capPolicy() {
-        Set<String> bad = new java.util.LinkedHashSet<>();
+        Set<String> bad = new LinkedHashSet<>();
         StringBuilder what = new StringBuilder("caps");
         CapPolicy.Builder b = CapPolicy.builder();
-        java.util.List<Consumer<CapPolicy.Builder>> steps = new java.util.ArrayList<>();
+        List<Consumer<CapPolicy.Builder>> steps = new ArrayList<>();
         int n = random.nextInt(4);
         for (int i = 0; i < n; i++) {
             switch (random.nextInt(5)) {
@@ -328,9 +335,9 @@ public abstract class BadInputContract {
                     steps.add(c -> c.global(limit));
                 }
                 case 1 -> {
-                    String key = gen.oneOf(java.util.List.of("btc-updown", "0x" + "ab".repeat(32), " BTC.Up_Down ",
+                    String key = gen.oneOf(List.of("btc-updown", "0x" + "ab".repeat(32), " BTC.Up_Down ",
                             "", " ", "Will Trump Win", "ünï", "a/b", "🚀"));
-                    boolean okKey = key.trim().toLowerCase(java.util.Locale.ROOT)
+                    boolean okKey = key.trim().toLowerCase(Locale.ROOT)
                             .matches("[a-z0-9][a-z0-9._-]{0,199}|0x[0-9a-f]{64}");
                     if (!okKey) {
                         bad.add("caps.market");
@@ -339,7 +346,7 @@ public abstract class BadInputContract {
                     steps.add(c -> c.market(key, Usdc.of("10")));
                 }
                 case 2 -> {
-                    int max = gen.oneOf(java.util.List.of(1, 100, Integer.MAX_VALUE, 0, -1));
+                    int max = gen.oneOf(List.of(1, 100, Integer.MAX_VALUE, 0, -1));
                     if (max <= 0) {
                         bad.add("caps.maxTrades");
                     }
@@ -354,7 +361,7 @@ public abstract class BadInputContract {
                         bad.add("window.length");
                     }
                     what.append(" tradeWindow=").append(length);
-                    steps.add(c -> c.tradeWindow(dev.copytrade.core.cap.BudgetWindow.rolling(length)));
+                    steps.add(c -> c.tradeWindow(BudgetWindow.rolling(length)));
                 }
                 default -> {
                     what.append(" moneyWindow=null");
@@ -461,14 +468,14 @@ public abstract class BadInputContract {
     /** What bad input must not change: the store's counts, the venue's ledger and the global budget. */
     private record Snapshot(Map<RecordStatus, Long> counts, int received, long spent) {
         Snapshot plus(RecordStatus status, int orders, long units) {
-            Map<RecordStatus, Long> c = new java.util.EnumMap<>(counts);
+            Map<RecordStatus, Long> c = new EnumMap<>(counts);
             c.merge(status, 1L, Long::sum);
             return new Snapshot(Map.copyOf(c), received + orders, spent + units);
         }
     }
 
     private Snapshot snapshot() {
-        Map<RecordStatus, Long> counts = new java.util.EnumMap<>(store().countByStatus());
+        Map<RecordStatus, Long> counts = new EnumMap<>(store().countByStatus());
         // the sweeper settings case expires stale records of its own: not what bad input did
         counts.remove(RecordStatus.EXPIRED);
         return new Snapshot(Map.copyOf(counts), venue.receivedCount(), capLedger().used(GLOBAL, NOW));
