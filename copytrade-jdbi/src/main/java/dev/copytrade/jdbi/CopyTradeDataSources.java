@@ -44,16 +44,34 @@ public final class CopyTradeDataSources {
         c.setIdleTimeout(10 * 60_000L);
         // fail at start-up with a clear error when the database is unreachable, rather than at the first trade
         c.setInitializationFailTimeout(5_000);
-        try {
-            return new HikariDataSource(c);
-        } catch (RuntimeException e) {
-            Throwable root = e;
-            while (root.getCause() != null) {
-                root = root.getCause();
+        // Hikari gives up at once when a connection dies while being set up (a backend terminated, a
+        // failover), not only after initializationFailTimeout: keep trying for that long ourselves
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5_000);
+        while (true) {
+            try {
+                return new HikariDataSource(c);
+            } catch (RuntimeException e) {
+                if (System.nanoTime() + 250_000_000L >= deadline) {
+                    throw cannotConnect(jdbcUrl, e);
+                }
             }
-            throw new StoreException("cannot connect to the copytrade database at " + redact(jdbcUrl) + ": "
-                    + root.getMessage(), e);
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while connecting to the copytrade database at " + redact(jdbcUrl),
+                        ie);
+            }
         }
+    }
+
+    private static StoreException cannotConnect(String jdbcUrl, RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return new StoreException("cannot connect to the copytrade database at " + redact(jdbcUrl) + ": "
+                + root.getMessage(), e);
     }
 
     private static String redact(String jdbcUrl) {

@@ -111,9 +111,8 @@ public record TableNames(String schema, String prefix) {
 
     /** Every table copytrade creates under these names, dependents first (for {@code CopyTradeSchema.drop}). */
     public java.util.List<String> allTables() {
-        return java.util.List.of(debtEventTable(), debtTable(), mutexLockTable(), mutexFenceTable(),
-                capChargeTable(), capBudgetTable(),
-                capReservationTable(), recordTable(), versionTable());
+        return java.util.List.of(debtEventTable(), debtTable(), mutexLockTable(), mutexFenceTable(), capChargeTable(),
+                capBudgetTable(), capReservationTable(), recordTable(), versionTable());
     }
 
     private String qualify(String name) {

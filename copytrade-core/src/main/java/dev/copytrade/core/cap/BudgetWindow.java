@@ -19,6 +19,9 @@ import java.time.ZoneOffset;
  */
 public record BudgetWindow(Kind kind, Duration length) {
 
+    /** The longest window: a year (a leap year's). */
+    public static final Duration MAX_LENGTH = Duration.ofDays(366);
+
     public enum Kind {
         UTC_DAY,
         ROLLING
@@ -32,6 +35,10 @@ public record BudgetWindow(Kind kind, Duration length) {
         InvalidInputException.requireNonNull("window.length", length);
         if (length.isNegative() || length.isZero()) {
             throw new InvalidInputException("window.length", length, "must be positive");
+        }
+        if (length.compareTo(MAX_LENGTH) > 0) {
+            // spend dated a window back or ahead must stay storable, and a hold of 2 × TTL + window finite
+            throw new InvalidInputException("window.length", length, "must be at most " + MAX_LENGTH.toDays() + " days");
         }
     }
 

@@ -164,8 +164,9 @@ public final class CapPolicy {
         public Builder market(String slugOrConditionId, Usdc limit) {
             InvalidInputException.requireNonNull("caps.market", slugOrConditionId);
             String k = slugOrConditionId.trim().toLowerCase(Locale.ROOT);
-            if (k.isEmpty()) {
-                throw new InvalidInputException("caps.market", slugOrConditionId, "must not be blank");
+            if (!dev.copytrade.core.model.Market.isLabel(k)) {
+                throw new InvalidInputException("caps.market", slugOrConditionId,
+                        "must be a market slug ([a-z0-9._-]) or a condition id (0x + 64 hex)");
             }
             marketOverrides.put(k, positive("caps.market[" + k + "]", limit));
             return this;

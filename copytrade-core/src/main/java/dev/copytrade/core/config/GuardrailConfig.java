@@ -181,6 +181,10 @@ public final class GuardrailConfig {
         }
         if (vars.containsKey(TRADE_WINDOW_MS)) {
             long ms = positiveLong(vars, TRADE_WINDOW_MS);
+            if (ms > BudgetWindow.MAX_LENGTH.toMillis()) {
+                throw new InvalidInputException(TRADE_WINDOW_MS, vars.get(TRADE_WINDOW_MS),
+                        "must be at most " + BudgetWindow.MAX_LENGTH.toMillis() + " (366 days)");
+            }
             caps.tradeWindow(BudgetWindow.rolling(Duration.ofMillis(ms)));
         }
         for (String w : warnings) {
@@ -232,7 +236,8 @@ public final class GuardrailConfig {
     private static long positiveLong(Map<String, String> vars, String name) {
         String v = vars.get(name);
         try {
-            long n = Long.parseLong(v);
+            // ASCII digits only: Long.parseLong would also read full-width and Arabic-Indic digits
+            long n = v.chars().allMatch(c -> c >= '0' && c <= '9') ? Long.parseLong(v) : -1;
             if (n > 0) {
                 return n;
             }
@@ -275,6 +280,10 @@ public final class GuardrailConfig {
                 throw new InvalidInputException(MARKET_CAPS, v, "entry '" + entry + "' must be slug=cap or slug:cap");
             }
             String market = entry.substring(0, sep).trim();
+            if (!dev.copytrade.core.model.Market.isLabel(market.toLowerCase(Locale.ROOT))) {
+                throw new InvalidInputException(MARKET_CAPS, v, "entry '" + entry
+                        + "' must name a market by slug ([a-z0-9._-]) or condition id (0x + 64 hex)");
+            }
             Usdc cap = Usdc.parse(MARKET_CAPS + "[" + market + "]", entry.substring(sep + 1).trim());
             if (cap.isZero()) {
                 throw new InvalidInputException(MARKET_CAPS + "[" + market + "]", cap, "must be positive");

@@ -44,6 +44,8 @@ public final class DebtRecoveryLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DebtRecoveryLoop.class);
     /** MDC key set while a debt is worked on. */
     public static final String MDC_DEBT = "copytrade.debt";
+    /** The longest interval and claim lease accepted (as the sweeper's). */
+    public static final Duration MAX_INTERVAL = Duration.ofDays(7);
 
     private final DebtLedger ledger;
     private final DebtSettler settler;
@@ -521,11 +523,11 @@ public final class DebtRecoveryLoop implements AutoCloseable {
             InvalidInputException.requireNonNull("ledger", ledger);
             InvalidInputException.requireNonNull("settler", settler);
             InvalidInputException.requireNonNull("clock", clock);
-            InvalidInputException.requirePositive("interval", interval);
-            InvalidInputException.requirePositive("claimLease", claimLease);
+            InvalidInputException.requirePositive("interval", interval, MAX_INTERVAL);
+            InvalidInputException.requirePositive("claimLease", claimLease, MAX_INTERVAL);
             InvalidInputException.requirePositive("backoffBase", backoffBase);
             InvalidInputException.requirePositive("backoffMax", backoffMax);
-            InvalidInputException.requirePositive("fundsRecheck", fundsRecheck);
+            InvalidInputException.requirePositive("fundsRecheck", fundsRecheck, Duration.ofDays(365));
             if (backoffMax.compareTo(Duration.ofDays(365)) > 0) {
                 throw new InvalidInputException("backoffMax", backoffMax, "must be at most 365 days");
             }
@@ -547,8 +549,8 @@ public final class DebtRecoveryLoop implements AutoCloseable {
             if (maxDebtsPerRepayment < 1 || maxDebtsPerRepayment > 1_000) {
                 throw new InvalidInputException("maxDebtsPerRepayment", maxDebtsPerRepayment, "must be in 1..1000");
             }
-            if (instanceId != null && (instanceId.isBlank() || instanceId.length() > 100)) {
-                throw new InvalidInputException("instanceId", instanceId, "must be 1..100 characters");
+            if (instanceId != null) {
+                InvalidInputException.requirePrintable("instanceId", instanceId, 100);
             }
             return new DebtRecoveryLoop(this);
         }

@@ -73,6 +73,8 @@ public final class CopyTradeExecutor implements AutoCloseable {
     public static final String MDC_RECORD = "copytrade.record";
 
     public static final String MDC_SIGNER = "copytrade.signer";
+    /** The longest in-flight TTL accepted; a week is already far past any venue's answer. */
+    public static final Duration MAX_IN_FLIGHT_TTL = Duration.ofDays(7);
 
     private final CopyTradeStore store;
     private final ChainAdapter adapter;
@@ -266,6 +268,15 @@ public final class CopyTradeExecutor implements AutoCloseable {
             if (r.status() != RecordStatus.EXECUTED && !r.status().isInFlight() && r.status() != RecordStatus.UNKNOWN) {
                 // the existing record holds no reservation: give back what this delivery reserved
                 uncharge(plan, clock.instant());
+            } else if (caps != null && plan.draft.status() == RecordStatus.PENDING && isBuy(plan.draft.order())
+                    && !isBuy(r.order())) {
+                // the same signal seen again with another side: the existing SELL holds no money under this
+                // key, so the reservation this BUY just made is its own and would hold budget until it expired
+                try {
+                    caps.releaseMoney(plan.draft.key(), clock.instant());
+                } catch (RuntimeException e) {
+                    log.warn("cap release failed for {}; the reservation expires on its own", plan.draft.key(), e);
+                }
             }
             log.debug("duplicate signal {} for follower {}: record {} is {}", plan.trade.signalId(),
                     plan.follower.id(), r.id(), r.status());
@@ -278,6 +289,10 @@ public final class CopyTradeExecutor implements AutoCloseable {
             return result(Outcome.SKIPPED, r, null);
         }
         return runInFlight(plan, r);
+    }
+
+    private static boolean isBuy(CopyOrder order) {
+        return order != null && order.side() == dev.copytrade.core.model.Side.BUY;
     }
 
     private CopyResult runInFlight(Plan plan, CopyTradeRecord pending) {
@@ -626,7 +641,10 @@ public final class CopyTradeExecutor implements AutoCloseable {
             return this;
         }
 
-        /** Default: 10 minutes. How long an in-flight record is leased before the sweeper may reconcile it. */
+        /**
+         * Default: 10 minutes, at most {@link #MAX_IN_FLIGHT_TTL}. How long an in-flight record is leased before
+         * the sweeper may reconcile it.
+         */
         public Builder inFlightTtl(Duration ttl) {
             this.inFlightTtl = ttl;
             return this;
@@ -677,7 +695,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
             InvalidInputException.requireNonNull("guardrails", guardrails);
             InvalidInputException.requireNonNull("venueRules", venueRules);
             InvalidInputException.requireNonNull("clock", clock);
-            InvalidInputException.requirePositive("inFlightTtl", inFlightTtl);
+            InvalidInputException.requirePositive("inFlightTtl", inFlightTtl, MAX_IN_FLIGHT_TTL);
             InvalidInputException.requireNonNull("lockTimeout", lockTimeout);
             if (chainId <= 0) {
                 throw new InvalidInputException("chainId", chainId, "must be positive");
@@ -692,8 +710,8 @@ public final class CopyTradeExecutor implements AutoCloseable {
             if (parallelism < 1 || parallelism > 1024) {
                 throw new InvalidInputException("parallelism", parallelism, "must be in 1..1024");
             }
-            if (instanceId != null && (instanceId.isBlank() || instanceId.length() > 100)) {
-                throw new InvalidInputException("instanceId", instanceId, "must be 1..100 characters");
+            if (instanceId != null) {
+                InvalidInputException.requirePrintable("instanceId", instanceId, 100);
             }
             return new CopyTradeExecutor(this);
         }

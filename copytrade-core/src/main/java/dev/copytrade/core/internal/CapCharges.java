@@ -118,6 +118,13 @@ public final class CapCharges {
         }
     }
 
+    /** Returns only the money reservation of {@code key} (a BUY's), leaving its trade count; idempotent. */
+    public void releaseMoney(IdempotencyKey key, Instant now) {
+        if (policy == null || policy.chargesMoney()) {
+            ledger.release(key.value(), now);
+        }
+    }
+
     private boolean chargesMoney(CopyTradeRecord r) {
         return policy == null || (r.order().side() == dev.copytrade.core.model.Side.BUY && policy.chargesMoney());
     }

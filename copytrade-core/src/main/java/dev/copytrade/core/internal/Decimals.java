@@ -15,16 +15,28 @@ public final class Decimals {
      * returns it in base units (value × 10^scale).
      */
     public static long toBaseUnits(String field, String text, int scale, long maxUnits) {
+        return toBaseUnits(field, parse(field, text), scale, maxUnits);
+    }
+
+    /**
+     * Parses decimal text (surrounding whitespace ignored). Only ASCII digits: {@code BigDecimal} alone
+     * would also read Arabic-Indic or full-width digits, which no venue or operator writes on purpose.
+     */
+    public static BigDecimal parse(String field, String text) {
         if (text == null) {
             throw new InvalidInputException(field, null, "is required");
         }
-        BigDecimal value;
+        String t = text.trim();
+        for (int i = 0; i < t.length(); i++) {
+            if (t.charAt(i) > 0x7f) {
+                throw new InvalidInputException(field, text, "is not a decimal number (ASCII digits only)");
+            }
+        }
         try {
-            value = new BigDecimal(text.trim());
+            return new BigDecimal(t);
         } catch (NumberFormatException e) {
             throw new InvalidInputException(field, text, "is not a decimal number");
         }
-        return toBaseUnits(field, value, scale, maxUnits);
     }
 
     public static long toBaseUnits(String field, BigDecimal value, int scale, long maxUnits) {

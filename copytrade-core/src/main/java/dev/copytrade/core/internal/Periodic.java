@@ -47,7 +47,7 @@ public final class Periodic implements AutoCloseable {
                 // a failed run (database down) must not cancel the schedule
                 log.warn("{} failed; next run in {}", what, interval, e);
             }
-        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        }, 0, interval.toNanos(), TimeUnit.NANOSECONDS);  // nanos: a sub-millisecond interval is 0 ms, which the scheduler refuses
     }
 
     /** Stops the runs, letting a running one finish (up to 30 s). Idempotent. */

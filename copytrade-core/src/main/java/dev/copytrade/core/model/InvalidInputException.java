@@ -50,4 +50,34 @@ public final class InvalidInputException extends IllegalArgumentException {
         }
         return value;
     }
+
+    /**
+     * {@link #requirePositive(String, java.time.Duration)} and at most {@code max}: a setting is added to
+     * instants that stores must keep, so an absurd one would fail at every trade instead of at start-up.
+     */
+    public static java.time.Duration requirePositive(String field, java.time.Duration value, java.time.Duration max) {
+        requirePositive(field, value);
+        if (value.compareTo(max) > 0) {
+            throw new InvalidInputException(field, value, "must be at most " + max);
+        }
+        return value;
+    }
+
+    /**
+     * An id written to the store and to logs (an instance id, a lease owner): 1..{@code maxLength}
+     * characters, not blank, no control characters (PostgreSQL refuses a NUL in text, so every write
+     * carrying it would fail).
+     */
+    public static String requirePrintable(String field, String value, int maxLength) {
+        requireNonNull(field, value);
+        boolean ok = !value.isBlank() && value.length() <= maxLength;
+        for (int i = 0; ok && i < value.length(); i++) {
+            ok = !Character.isISOControl(value.charAt(i));
+        }
+        if (!ok) {
+            throw new InvalidInputException(field, value,
+                    "must be 1.." + maxLength + " characters, not blank, without control characters");
+        }
+        return value;
+    }
 }

@@ -17,6 +17,13 @@ import java.time.Instant;
  */
 public record LeaderTrade(SignalId signalId, Address leader, Market market, Side side, Price price, Shares size,
         Instant timestamp) {
+    /** The earliest timestamp accepted: nothing traded on chain before 1970. */
+    public static final Instant EARLIEST = Instant.EPOCH;
+    /**
+     * The first timestamp refused: a date past year 9999 is a broken feed, and PostgreSQL and H2 cannot
+     * store the far ends of {@code Instant} (the same trade would be copied in memory and refused there).
+     */
+    public static final Instant TOO_LATE = Instant.parse("+10000-01-01T00:00:00Z");
 
     public LeaderTrade {
         InvalidInputException.requireNonNull("trade.signalId", signalId);
@@ -28,6 +35,9 @@ public record LeaderTrade(SignalId signalId, Address leader, Market market, Side
         InvalidInputException.requireNonNull("trade.timestamp", timestamp);
         if (size.isZero()) {
             throw new InvalidInputException("trade.size", size, "must be positive");
+        }
+        if (timestamp.isBefore(EARLIEST) || !timestamp.isBefore(TOO_LATE)) {
+            throw new InvalidInputException("trade.timestamp", timestamp, "must be from 1970 to 9999");
         }
     }
 

@@ -50,6 +50,14 @@ public record Market(String conditionId, String tokenId, String slug) {
         return t.substring(firstNonZero);
     }
 
+    /**
+     * True if {@code label} (trimmed, lower-cased) can name a market: a slug or a condition id. A per-market
+     * setting under any other key could never apply, so it is refused rather than silently ignored.
+     */
+    public static boolean isLabel(String label) {
+        return label != null && (SLUG.matcher(label).matches() || CONDITION.matcher(label).matches());
+    }
+
     /** The slug when known, otherwise the condition id: what operators configure per-market rules by. */
     public String label() {
         return slug != null ? slug : conditionId;

@@ -24,6 +24,11 @@ import java.util.Map;
  */
 public final class CopyPolicy {
     private static final BigDecimal MAX_SCALE = BigDecimal.valueOf(1000);
+    /**
+     * More decimals than this cannot matter to a 6-decimal amount, and an exponent such as
+     * {@code 1e-9999999} made every sizing take seconds (or overflow) instead of failing here.
+     */
+    private static final int MAX_SCALE_DECIMALS = 9;
 
     private final Usdc fixedNotional;
     private final BigDecimal scale;
@@ -55,11 +60,14 @@ public final class CopyPolicy {
         return b;
     }
 
-    /** Every copy spends the leader's notional × {@code scale} (0 &lt; scale ≤ 1000). */
+    /** Every copy spends the leader's notional × {@code scale} (0 &lt; scale ≤ 1000, at most 9 decimals). */
     public static Builder proportional(BigDecimal scale) {
         InvalidInputException.requireNonNull("policy.scale", scale);
         if (scale.signum() <= 0 || scale.compareTo(MAX_SCALE) > 0) {
-            throw new InvalidInputException("policy.scale", scale.toPlainString(), "must be in (0, 1000]");
+            throw new InvalidInputException("policy.scale", scale, "must be in (0, 1000]");
+        }
+        if (scale.stripTrailingZeros().scale() > MAX_SCALE_DECIMALS) {
+            throw new InvalidInputException("policy.scale", scale, "must have at most " + MAX_SCALE_DECIMALS + " decimals");
         }
         Builder b = new Builder();
         b.scale = scale;
@@ -67,11 +75,7 @@ public final class CopyPolicy {
     }
 
     public static Builder proportional(String scale) {
-        try {
-            return proportional(new BigDecimal(InvalidInputException.requireNonNull("policy.scale", scale)));
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("policy.scale", scale, "is not a decimal number");
-        }
+        return proportional(dev.copytrade.core.internal.Decimals.parse("policy.scale", scale));
     }
 
     /** Sizes a copy of {@code trade} for venue {@code venue}: an order, or a skip with its reason. */

@@ -54,6 +54,8 @@ public final class StaleSweeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StaleSweeper.class);
     /** The well-known scope sweepers take with {@link Builder#exclusive}. */
     public static final TxScope SWEEP_SCOPE = TxScope.of("copytrade:sweeper");
+    /** The longest interval and claim lease accepted. */
+    public static final Duration MAX_DURATION = Duration.ofDays(7);
 
     private final CopyTradeStore store;
     private final ChainAdapter adapter;
@@ -365,8 +367,11 @@ public final class StaleSweeper implements AutoCloseable {
             InvalidInputException.requireNonNull("store", store);
             InvalidInputException.requireNonNull("chainAdapter", adapter);
             InvalidInputException.requireNonNull("clock", clock);
-            InvalidInputException.requirePositive("interval", interval);
-            InvalidInputException.requirePositive("claimLease", claimLease);
+            InvalidInputException.requirePositive("interval", interval, MAX_DURATION);
+            InvalidInputException.requirePositive("claimLease", claimLease, MAX_DURATION);
+            if (instanceId != null) {
+                InvalidInputException.requirePrintable("instanceId", instanceId, 100);
+            }
             if (chainId <= 0) {
                 throw new InvalidInputException("chainId", chainId, "must be positive");
             }
