@@ -11,6 +11,7 @@ import dev.copytrade.core.guardrail.GuardrailChain;
 import dev.copytrade.core.guardrail.GuardrailContext;
 import dev.copytrade.core.guardrail.RealTradingSwitch;
 import dev.copytrade.core.internal.CapCharges;
+import dev.copytrade.core.internal.GroupCommit;
 import dev.copytrade.core.internal.Listeners;
 import dev.copytrade.core.model.CopyOrder;
 import dev.copytrade.core.model.InvalidInputException;
@@ -89,6 +90,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
     private final int parallelism;
     private final ExecutorService pool;
     private final CapCharges caps;
+    private final GroupCommit finals;
 
     private CopyTradeExecutor(Builder b) {
         this.store = b.store;
@@ -113,6 +115,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
         this.caps = b.capLedger == null ? null
                 : new CapCharges(b.capLedger, b.capPolicy,
                         b.inFlightTtl.multipliedBy(2).plus(b.capPolicy.longestWindow()));
+        this.finals = new GroupCommit(store, b.groupCommitMaxBatch, b.groupCommitMaxDelay, this::settleCaps);
         this.pool = parallelism > 1 ? Executors.newFixedThreadPool(parallelism, daemonThreads(instanceId)) : null;
     }
 
@@ -289,7 +292,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
                 return finish(pending, Transition.failed(pending.id(), RecordStatus.PENDING, clock.instant(),
                         ReasonCode.SIGNER_LOCK_TIMEOUT, e.getMessage()), null);
             }
-            try (lease) {
+            try (lease; GroupCommit.Joined finalizing = finals.join()) {
                 return sendUnderLease(plan, pending, lease);
             }
         } finally {
@@ -392,11 +395,15 @@ public final class CopyTradeExecutor implements AutoCloseable {
         return Map.of("fill.partial", "true", "fill.requestedShares", order.shares().toString());
     }
 
-    /** Writes the final (or amended) state and tells the listeners; a store failure leaves it to the sweeper. */
+    /**
+     * Writes the final (or amended) state, in a group commit with concurrent executions unless that is off,
+     * and tells the listeners; a store failure (of the whole group) leaves the record to the sweeper. Caps
+     * are settled by {@link #settleCaps} once the write is durable, before this returns.
+     */
     private CopyResult finish(CopyTradeRecord before, Transition t, Throwable unknownCause) {
         TransitionResult r;
         try {
-            r = store.transition(before, t);
+            r = finals.transition(before, t);
         } catch (RuntimeException e) {
             log.warn("record {}: could not write {}; it stays {} for the sweeper to resolve", before.id(), t.to(),
                     before.status(), e);
@@ -411,9 +418,6 @@ public final class CopyTradeExecutor implements AutoCloseable {
             return result(Outcome.LOST, r.current() == null ? before : r.current(), null);
         }
         CopyTradeRecord now = r.current();
-        if (caps != null) {
-            caps.settle(now, clock.instant());
-        }
         switch (now.status()) {
             case EXECUTED:
                 log.debug("record {} executed: {}", now.id(), now.fill());
@@ -430,6 +434,13 @@ public final class CopyTradeExecutor implements AutoCloseable {
             default:
                 listeners.onOutcomeUnknown(now, unknownCause);
                 return result(Outcome.IN_FLIGHT, now, unknownCause);
+        }
+    }
+
+    /** Settles the caps of records a (group) write moved; runs on the writing thread and never throws. */
+    private void settleCaps(List<CopyTradeRecord> moved) {
+        if (caps != null) {
+            caps.settleAll(moved, clock.instant());
         }
     }
 
@@ -480,7 +491,10 @@ public final class CopyTradeExecutor implements AutoCloseable {
         return dryRun;
     }
 
-    /** Stops the fan-out pool (waits up to 10 s for running fan-outs). The store and adapter are the host's. */
+    /**
+     * Stops the fan-out pool (waits up to 10 s for running fan-outs), then writes whatever finalizes are
+     * still queued for a group commit (waits up to 10 s for them). The store and adapter are the host's.
+     */
     @Override
     public void close() {
         if (pool != null) {
@@ -494,6 +508,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        finals.close();
     }
 
     private static String defaultInstanceId() {
@@ -530,8 +545,32 @@ public final class CopyTradeExecutor implements AutoCloseable {
         private int parallelism = 8;
         private CapLedger capLedger;
         private CapPolicy capPolicy;
+        private int groupCommitMaxBatch = GroupCommit.DEFAULT_MAX_BATCH;
+        private Duration groupCommitMaxDelay = GroupCommit.DEFAULT_MAX_DELAY;
 
         private Builder() {}
+
+        /**
+         * Default: on, batches of at most 512, a queued finalize waits at most 5 ms. The final write of an
+         * execution (EXECUTED, FAILED, SKIPPED under the lock, the unknown-outcome note) joins the writes of
+         * concurrent executions (the other signers of an {@link #executeAll}, other threads calling
+         * {@link #execute}) in one {@link CopyTradeStore#transitionAll(List, List)}: one commit for the group
+         * instead of one each. A batch is written when it holds {@code maxBatch} writes, when every running
+         * execution is waiting for it (so a lone execution never waits), or after {@code maxDelay}. Per
+         * record nothing changes: a lost compare-and-set is LOST, a failed group write leaves each of its
+         * records in flight for the sweeper (IN_FLIGHT), and listeners hear of a record only once it is
+         * durable. {@code maxBatch} 1 turns it off.
+         */
+        public Builder groupCommit(int maxBatch, Duration maxDelay) {
+            this.groupCommitMaxBatch = maxBatch;
+            this.groupCommitMaxDelay = maxDelay;
+            return this;
+        }
+
+        /** Every final write is its own store call on the executing thread: {@code groupCommit(1, 0)}. */
+        public Builder noGroupCommit() {
+            return groupCommit(1, Duration.ZERO);
+        }
 
         /**
          * Default: none. Budgets that concurrency cannot overshoot: each order's notional (and one trade)
@@ -659,6 +698,14 @@ public final class CopyTradeExecutor implements AutoCloseable {
             if (instanceId != null && (instanceId.isBlank() || instanceId.length() > 100)) {
                 throw new InvalidInputException("instanceId", instanceId, "must be 1..100 characters");
             }
+            if (groupCommitMaxBatch < 1 || groupCommitMaxBatch > 10_000) {
+                throw new InvalidInputException("groupCommit.maxBatch", groupCommitMaxBatch, "must be in 1..10000");
+            }
+            InvalidInputException.requireNonNull("groupCommit.maxDelay", groupCommitMaxDelay);
+            if (groupCommitMaxDelay.isNegative() || groupCommitMaxDelay.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new InvalidInputException("groupCommit.maxDelay", groupCommitMaxDelay, "must be in 0..1 s");
+            }
+
             return new CopyTradeExecutor(this);
         }
     }

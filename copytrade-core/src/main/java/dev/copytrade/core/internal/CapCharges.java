@@ -108,6 +108,13 @@ public final class CapCharges {
         }
     }
 
+    /** {@link #settle} for every record of a group commit. Never throws. */
+    public void settleAll(List<CopyTradeRecord> records, Instant now) {
+        for (CopyTradeRecord r : records) {
+            settle(r, now);
+        }
+    }
+
     /** Returns the reservations of {@code key}; idempotent. {@code buy}: whether money could have been reserved. */
     public void release(IdempotencyKey key, boolean buy, Instant now) {
         if (policy == null || (buy && policy.chargesMoney())) {

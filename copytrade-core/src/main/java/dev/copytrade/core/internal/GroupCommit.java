@@ -1,0 +1,290 @@
+package dev.copytrade.core.internal;
+
+import dev.copytrade.core.model.InvalidInputException;
+import dev.copytrade.core.record.CopyTradeRecord;
+import dev.copytrade.core.record.Transition;
+import dev.copytrade.core.store.CopyTradeStore;
+import dev.copytrade.core.store.StoreException;
+import dev.copytrade.core.store.TransitionResult;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Coalesces the final compare-and-set writes of concurrent executions into group commits: each caller
+ * of {@link #transition} queues its transition (with the record as it last saw it) and waits for its own
+ * {@link TransitionResult}; the queue is written with one {@link CopyTradeStore#transitionAll(List, List)}
+ * (one statement and one commit on PostgreSQL) when
+ *
+ * <ul>
+ *   <li>it holds {@code maxBatch} transitions, or
+ *   <li>every execution that could still add one is already waiting (nobody else is coming, so waiting
+ *       longer buys nothing: a lone execution is written at once, without any delay), or
+ *   <li>its oldest transition has waited {@code maxDelay}, or the group commit is closed.
+ * </ul>
+ *
+ * <p>There is no flusher thread: the waiter that finds the queue ready writes it on its own thread (the
+ * others wait for that write), so a lone write costs what a direct write costs, and nothing is ever left
+ * queued without a live thread waiting for it. One write runs at a time, unless the queue fills up during
+ * it, which batches naturally whatever arrives while the database commits.
+ *
+ * <p>Per record, a group commit means exactly what a single write means: a transition that loses its
+ * compare-and-set comes back not applied (LOST, never overwritten), and a failed write throws the same
+ * exception to every waiter of that batch, so each of them leaves its record in flight for the sweeper,
+ * as a failed single write would. Thread-safe.
+ */
+public final class GroupCommit implements AutoCloseable {
+    /** Default largest batch: one statement on PostgreSQL, well under a second of work even on a slow disk. */
+    public static final int DEFAULT_MAX_BATCH = 512;
+    /** Default longest wait of a queued transition for others to join it. */
+    public static final Duration DEFAULT_MAX_DELAY = Duration.ofMillis(5);
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final CopyTradeStore store;
+    private final int maxBatch;
+    private final long maxDelayNanos;
+    private final Consumer<List<CopyTradeRecord>> afterWrite;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    /** Signalled when the last caller returns, for {@link #close()}. */
+    private final Condition drained = lock.newCondition();
+    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+    /** Callers inside {@link #transition}, until they return (close waits for them). */
+    private int waiting;
+    /** Transitions queued or being written: their callers are waiting for a result. */
+    private int unanswered;
+    /** Executions between {@link #join()} and the close of what it returned. */
+    private int active;
+    private int writing;
+    private boolean closed;
+
+    /** One queued transition and, once written, its outcome. Guarded by {@code lock}. */
+    private static final class Entry {
+        final CopyTradeRecord before;
+        final Transition transition;
+        final long queuedAt;
+        TransitionResult result;
+        RuntimeException error;
+        boolean done;
+
+        Entry(CopyTradeRecord before, Transition transition, long queuedAt) {
+            this.before = before;
+            this.transition = transition;
+            this.queuedAt = queuedAt;
+        }
+    }
+
+    /** The scope of an execution that may call {@link #transition}; closing it says it no longer will. */
+    public interface Joined extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * @param store where the batches are written
+     * @param maxBatch the most transitions in one write; 1 writes every transition alone, on its caller's
+     *     thread, with no queue at all (group commit off)
+     * @param maxDelay the longest a queued transition waits for others
+     * @param afterWrite called by the writing thread with the records a batch moved (applied transitions
+     *     only), before their waiters are released; it must not throw (the executor settles caps here)
+     */
+    public GroupCommit(CopyTradeStore store, int maxBatch, Duration maxDelay,
+            Consumer<List<CopyTradeRecord>> afterWrite) {
+        this.store = InvalidInputException.requireNonNull("store", store);
+        if (maxBatch < 1) {
+            throw new InvalidInputException("groupCommit.maxBatch", maxBatch, "must be at least 1");
+        }
+        if (InvalidInputException.requireNonNull("groupCommit.maxDelay", maxDelay).isNegative()) {
+            throw new InvalidInputException("groupCommit.maxDelay", maxDelay, "must not be negative");
+        }
+        this.maxBatch = maxBatch;
+        this.maxDelayNanos = maxDelay.toNanos();
+        this.afterWrite = InvalidInputException.requireNonNull("afterWrite", afterWrite);
+    }
+
+    /** Whether transitions are batched at all ({@code maxBatch > 1}). */
+    public boolean batches() {
+        return maxBatch > 1;
+    }
+
+    /**
+     * Marks the caller as an execution that may soon call {@link #transition}, until it closes the
+     * result: while some joined execution is still working (waiting for a venue, say), a queued
+     * transition waits up to {@code maxDelay} for it; when all of them wait, the queue is written at once.
+     */
+    public Joined join() {
+        if (!batches()) {
+            return () -> { };
+        }
+        lock.lock();
+        try {
+            active++;
+        } finally {
+            lock.unlock();
+        }
+        return this::leave;
+    }
+
+    private void leave() {
+        lock.lock();
+        try {
+            active--;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes {@code t} (a compare-and-set from {@code before}, the record as the caller last saw it) in
+     * the next group commit and returns its own result, as {@link CopyTradeStore#transition(CopyTradeRecord,
+     * Transition)} would.
+     *
+     * @throws RuntimeException what the batch's write threw ({@link StoreException} for a database
+     *     failure): the transition may or may not have been applied
+     */
+    public TransitionResult transition(CopyTradeRecord before, Transition t) {
+        if (!batches()) {
+            TransitionResult r = store.transition(before, t);
+            if (r.applied()) {
+                afterWrite.accept(List.of(r.current()));
+            }
+            return r;
+        }
+        Entry mine = new Entry(before, t, System.nanoTime());
+        boolean interrupted = false;
+        lock.lock();
+        try {
+            queue.add(mine);
+            waiting++;
+            unanswered++;
+            while (!mine.done) {
+                long now = System.nanoTime();
+                if (ready(now)) {
+                    write(takeBatch());
+                    continue;
+                }
+                // bounded either way: a write in progress signals when it ends, a deadline is at most maxDelay
+                long wait = writing > 0 || queue.isEmpty() ? Math.max(maxDelayNanos, TimeUnit.MILLISECONDS.toNanos(1))
+                        : Math.max(1, queue.peekFirst().queuedAt + maxDelayNanos - now);
+                try {
+                    changed.awaitNanos(wait);
+                } catch (InterruptedException e) {
+                    // the transition is queued and will be written whatever happens: finish waiting for it
+                    interrupted = true;
+                }
+            }
+            if (--waiting == 0) {
+                drained.signalAll();
+            }
+        } finally {
+            lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (mine.error != null) {
+            throw mine.error;
+        }
+        return mine.result;
+    }
+
+    /** Whether the queue should be written now; called holding the lock. */
+    private boolean ready(long now) {
+        if (queue.isEmpty()) {
+            return false;
+        }
+        if (queue.size() >= maxBatch) {
+            return true;
+        }
+        // while one write runs, let the queue grow: it is written as soon as that write ends
+        return writing == 0 && (closed || unanswered >= active || now - queue.peekFirst().queuedAt >= maxDelayNanos);
+    }
+
+    private List<Entry> takeBatch() {
+        int n = Math.min(maxBatch, queue.size());
+        List<Entry> batch = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            batch.add(queue.pollFirst());
+        }
+        return batch;
+    }
+
+    /** Writes a batch with the lock released, then hands every waiter its result; called holding the lock. */
+    private void write(List<Entry> batch) {
+        writing++;
+        lock.unlock();
+        List<TransitionResult> results = null;
+        RuntimeException failure = null;
+        try {
+            List<CopyTradeRecord> before = new ArrayList<>(batch.size());
+            List<Transition> transitions = new ArrayList<>(batch.size());
+            for (Entry e : batch) {
+                before.add(e.before);
+                transitions.add(e.transition);
+            }
+            results = store.transitionAll(before, transitions);
+            if (results == null || results.size() != batch.size()) {
+                throw new StoreException("transitionAll returned " + (results == null ? "null" : results.size()
+                        + " results") + " for " + batch.size() + " transitions");
+            }
+            List<CopyTradeRecord> moved = new ArrayList<>(batch.size());
+            for (TransitionResult r : results) {
+                if (r.applied()) {
+                    moved.add(r.current());
+                }
+            }
+            if (!moved.isEmpty()) {
+                afterWrite.accept(moved);
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            lock.lock();
+            writing--;
+            for (int i = 0; i < batch.size(); i++) {
+                Entry e = batch.get(i);
+                if (failure != null) {
+                    e.error = failure;
+                } else {
+                    e.result = results.get(i);
+                }
+                e.done = true;
+            }
+            unanswered -= batch.size();
+            changed.signalAll();
+        }
+    }
+
+    /**
+     * Writes what is queued at once from now on (and every later transition without waiting), and waits up
+     * to 10 s for the callers already queued to get their results. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!batches()) {
+            return;
+        }
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+            long left = CLOSE_WAIT_NANOS;
+            while (waiting > 0 && left > 0) {
+                try {
+                    left = drained.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}
