@@ -1,6 +1,8 @@
 package dev.copytrade.core.cap;
 
+import dev.copytrade.core.internal.CapChecks;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,6 +41,29 @@ public interface CapLedger {
      * @throws dev.copytrade.core.store.StoreException if the ledger cannot answer (nothing charged)
      */
     ReserveResult reserve(String reservationId, List<Budget> budgets, long units, Instant at, Instant expiresAt);
+
+    /**
+     * {@link #reserve} for many reservations in as few round trips as the ledger allows (a fan-out reserves
+     * every follower's order at once), with the same per-item semantics: each item charges all its budgets or
+     * none, and is idempotent by its id. Items are decided in input order, exactly as one {@code reserve}
+     * after another would decide them: an earlier item may take the room a later one needed, and an id
+     * repeated in the batch is charged at most once. Results are in input order.
+     *
+     * <p>Implementations that decide the batch in one transaction (the JDBI ledger) charge nothing when they
+     * throw. The default loops over {@code reserve}: when it throws, the items before the failure stay
+     * charged; a caller that gives up releases them ({@link #release} is idempotent) or lets them expire.
+     *
+     * @throws dev.copytrade.core.model.InvalidInputException naming {@code requests} (or an item) when null
+     * @throws dev.copytrade.core.store.StoreException if the ledger cannot answer
+     */
+    default List<ReserveResult> reserveAll(List<ReserveRequest> requests) {
+        List<ReserveRequest> checked = CapChecks.requests(requests);
+        List<ReserveResult> out = new ArrayList<>(checked.size());
+        for (ReserveRequest r : checked) {
+            out.add(reserve(r.reservationId(), r.budgets(), r.units(), r.at(), r.expiresAt()));
+        }
+        return out;
+    }
 
     /**
      * Settles a reservation with the units actually spent ({@code actualUnits ≤} reserved; the rest is

@@ -2,6 +2,7 @@ package dev.copytrade.core.internal;
 
 import dev.copytrade.core.cap.Budget;
 import dev.copytrade.core.cap.BudgetWindow;
+import dev.copytrade.core.cap.ReserveRequest;
 import dev.copytrade.core.model.InvalidInputException;
 import java.time.Instant;
 import java.util.HashSet;
@@ -37,6 +38,15 @@ public final class CapChecks {
         if (expiresAt.isBefore(at)) {
             throw new InvalidInputException("expiresAt", expiresAt, "must not be before at (" + at + ")");
         }
+    }
+
+    /** The list of {@code reserveAll}: present, with no null item (each item checked itself when built). */
+    public static List<ReserveRequest> requests(List<ReserveRequest> requests) {
+        InvalidInputException.requireNonNull("requests", requests);
+        for (int i = 0; i < requests.size(); i++) {
+            InvalidInputException.requireNonNull("requests[" + i + "]", requests.get(i));
+        }
+        return requests;
     }
 
     /** Checks the arguments of {@code commit} and {@code release}. */

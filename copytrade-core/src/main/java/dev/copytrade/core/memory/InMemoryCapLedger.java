@@ -3,10 +3,12 @@ package dev.copytrade.core.memory;
 import dev.copytrade.core.cap.Budget;
 import dev.copytrade.core.cap.BudgetWindow;
 import dev.copytrade.core.cap.CapLedger;
+import dev.copytrade.core.cap.ReserveRequest;
 import dev.copytrade.core.cap.ReserveResult;
 import dev.copytrade.core.internal.CapChecks;
 import dev.copytrade.core.model.InvalidInputException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -76,23 +78,41 @@ public final class InMemoryCapLedger implements CapLedger {
     public ReserveResult reserve(String reservationId, List<Budget> budgets, long units, Instant at, Instant expiresAt) {
         CapChecks.reserve(reservationId, budgets, units, at, expiresAt);
         synchronized (lock) {
-            Reservation existing = reservations.get(reservationId);
-            if (existing != null && existing.status != Status.RELEASED) {
-                return new ReserveResult.Reserved(reservationId);
+            return reserveLocked(reservationId, budgets, units, at, expiresAt);
+        }
+    }
+
+    /** Under one hold of the lock, so no single reservation interleaves with the batch. */
+    @Override
+    public List<ReserveResult> reserveAll(List<ReserveRequest> requests) {
+        List<ReserveRequest> checked = CapChecks.requests(requests);
+        List<ReserveResult> out = new ArrayList<>(checked.size());
+        synchronized (lock) {
+            for (ReserveRequest r : checked) {
+                out.add(reserveLocked(r.reservationId(), r.budgets(), r.units(), r.at(), r.expiresAt()));
             }
-            for (Budget b : budgets) {
-                // a limit lowered below what is already counted leaves a negative room: report none
-                long room = b.limit() - counted(b, at);
-                if (units > room) {
-                    return new ReserveResult.Exhausted(b, units, Math.max(0, room));
-                }
-            }
-            Reservation r = new Reservation(reservationId, budgets, units, at, expiresAt);
-            reservations.put(reservationId, r);
-            unsettled.add(r);
-            charge(r, units);
+        }
+        return out;
+    }
+
+    private ReserveResult reserveLocked(String reservationId, List<Budget> budgets, long units, Instant at,
+            Instant expiresAt) {
+        Reservation existing = reservations.get(reservationId);
+        if (existing != null && existing.status != Status.RELEASED) {
             return new ReserveResult.Reserved(reservationId);
         }
+        for (Budget b : budgets) {
+            // a limit lowered below what is already counted leaves a negative room: report none
+            long room = b.limit() - counted(b, at);
+            if (units > room) {
+                return new ReserveResult.Exhausted(b, units, Math.max(0, room));
+            }
+        }
+        Reservation r = new Reservation(reservationId, budgets, units, at, expiresAt);
+        reservations.put(reservationId, r);
+        unsettled.add(r);
+        charge(r, units);
+        return new ReserveResult.Reserved(reservationId);
     }
 
     @Override
