@@ -167,9 +167,9 @@ public final class CopyTradeExecutor implements AutoCloseable {
         }
         List<PrewriteResult> written;
         try {
-            for (int i = 0; i < n; i++) {
-                plans.set(i, charge(plans.get(i), now));
-                drafts.add(plans.get(i).draft);
+            chargeAll(plans, now);
+            for (Plan p : plans) {
+                drafts.add(p.draft);
             }
             written = store.prewriteAll(drafts);
         } catch (RuntimeException e) {
@@ -240,10 +240,39 @@ public final class CopyTradeExecutor implements AutoCloseable {
         if (caps == null || d.status() != RecordStatus.PENDING) {
             return plan;
         }
-        CapCharges.Refusal refusal = caps.reserve(d.key(), d.order(), plan.trade, plan.follower, now);
+        return refused(plan, caps.reserve(d.key(), d.order(), plan.trade, plan.follower, now), now);
+    }
+
+    /** {@link #charge} for every plan of a fan-out, in one ledger call per kind of budget (not one per follower). */
+    private void chargeAll(List<Plan> plans, Instant now) {
+        if (caps == null) {
+            return;
+        }
+        List<Integer> pending = new ArrayList<>();
+        List<CapCharges.Order> orders = new ArrayList<>();
+        for (int i = 0; i < plans.size(); i++) {
+            Plan p = plans.get(i);
+            if (p.draft.status() == RecordStatus.PENDING) {
+                pending.add(i);
+                orders.add(new CapCharges.Order(p.draft.key(), p.draft.order(), p.trade, p.follower));
+            }
+        }
+        if (orders.isEmpty()) {
+            return;
+        }
+        List<CapCharges.Refusal> refusals = caps.reserveAll(orders, now);
+        for (int k = 0; k < pending.size(); k++) {
+            int i = pending.get(k);
+            plans.set(i, refused(plans.get(i), refusals.get(k), now));
+        }
+    }
+
+    /** The plan unchanged when {@code refusal} is null, else its SKIPPED version naming the budget. */
+    private Plan refused(Plan plan, CapCharges.Refusal refusal, Instant now) {
         if (refusal == null) {
             return plan;
         }
+        RecordDraft d = plan.draft;
         return new Plan(plan.trade, plan.follower, RecordDraft.skipped(plan.trade, d.followerId(), d.wallet(),
                 d.signer(), d.order(), refusal.reason(), merge(d.detail(), refusal.detail()), dryRun, now),
                 plan.context);

@@ -3,6 +3,7 @@ package dev.copytrade.core.internal;
 import dev.copytrade.core.cap.Budget;
 import dev.copytrade.core.cap.CapLedger;
 import dev.copytrade.core.cap.CapPolicy;
+import dev.copytrade.core.cap.ReserveRequest;
 import dev.copytrade.core.cap.ReserveResult;
 import dev.copytrade.core.model.CopyOrder;
 import dev.copytrade.core.model.IdempotencyKey;
@@ -13,6 +14,8 @@ import dev.copytrade.core.record.ReasonCode;
 import dev.copytrade.core.record.RecordStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +74,60 @@ public final class CapCharges {
             }
         }
         return null;
+    }
+
+    /** One order of a fan-out to reserve for. */
+    public record Order(IdempotencyKey key, CopyOrder order, LeaderTrade trade, Follower follower) {}
+
+    /**
+     * {@link #reserve} for every order of a fan-out: one {@link CapLedger#reserveAll} for the money
+     * budgets, then one for the trade counts of the orders that got their money (one call in all when only
+     * one kind of budget is set); an order refused its count gives its money back.
+     *
+     * @return per order, in input order: null when reserved, otherwise why not (nothing left charged)
+     * @throws RuntimeException what the ledger threw; reservations already made stay until released or expired
+     */
+    public List<Refusal> reserveAll(List<Order> orders, Instant now) {
+        Refusal[] out = new Refusal[orders.size()];
+        List<ReserveRequest> money = new ArrayList<>();
+        List<Integer> moneyOf = new ArrayList<>();
+        for (int i = 0; i < orders.size(); i++) {
+            Order o = orders.get(i);
+            List<Budget> budgets = policy.moneyBudgets(o.order(), o.trade(), o.follower());
+            if (!budgets.isEmpty()) {
+                money.add(new ReserveRequest(o.key().value(), budgets, o.order().notional().micros(), now, now.plus(hold)));
+                moneyOf.add(i);
+            }
+        }
+        List<ReserveResult> moneyResults = money.isEmpty() ? List.of() : ledger.reserveAll(money);
+        boolean[] holdsMoney = new boolean[orders.size()];
+        for (int k = 0; k < moneyOf.size(); k++) {
+            if (moneyResults.get(k) instanceof ReserveResult.Exhausted e) {
+                out[moneyOf.get(k)] = refusal(ReasonCode.BUDGET_EXHAUSTED, e, true);
+            } else {
+                holdsMoney[moneyOf.get(k)] = true;
+            }
+        }
+        List<ReserveRequest> counts = new ArrayList<>();
+        List<Integer> countOf = new ArrayList<>();
+        for (int i = 0; i < orders.size(); i++) {
+            List<Budget> budgets = out[i] == null ? policy.countBudgets(orders.get(i).follower()) : List.of();
+            if (!budgets.isEmpty()) {
+                counts.add(new ReserveRequest(countId(orders.get(i).key()), budgets, 1, now, now.plus(hold)));
+                countOf.add(i);
+            }
+        }
+        List<ReserveResult> countResults = counts.isEmpty() ? List.of() : ledger.reserveAll(counts);
+        for (int k = 0; k < countOf.size(); k++) {
+            if (countResults.get(k) instanceof ReserveResult.Exhausted e) {
+                int i = countOf.get(k);
+                out[i] = refusal(ReasonCode.TRADE_COUNT_EXCEEDED, e, false);
+                if (holdsMoney[i]) {
+                    ledger.release(orders.get(i).key().value(), now);  // all or nothing across the two reservations
+                }
+            }
+        }
+        return Arrays.asList(out);
     }
 
     private static Refusal refusal(ReasonCode reason, ReserveResult.Exhausted e, boolean money) {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.copytrade.core.cap.Budget;
 import dev.copytrade.core.cap.BudgetWindow;
+import dev.copytrade.core.cap.CapLedger;
 import dev.copytrade.core.cap.CapPolicy;
+import dev.copytrade.core.cap.ReserveRequest;
+import dev.copytrade.core.cap.ReserveResult;
 import dev.copytrade.core.chain.ChainAdapter;
 import dev.copytrade.core.executor.CopyResult.Outcome;
 import dev.copytrade.core.memory.InMemoryCapLedger;
@@ -14,6 +17,7 @@ import dev.copytrade.core.model.LeaderTrade;
 import dev.copytrade.core.model.Usdc;
 import dev.copytrade.core.policy.Follower;
 import dev.copytrade.core.record.CopyTradeRecord;
+import dev.copytrade.core.record.ReasonCode;
 import dev.copytrade.core.record.RecordStatus;
 import dev.copytrade.core.record.Transition;
 import dev.copytrade.core.sim.SimulatedChainAdapter;
@@ -27,14 +31,17 @@ import dev.copytrade.core.testkit.CountingStore;
 import dev.copytrade.core.testkit.Seeds;
 import dev.copytrade.core.time.SettableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -182,5 +189,74 @@ class FanOutTest {
         assertThat(store.groupCommits.stream().mapToInt(Integer::intValue).sum()).isEqualTo(n);
         assertThat(store.groupCommits).as("the 64 final writes shared commits").hasSizeLessThan(n);
         assertThat(listener.events.stream().filter(e -> e.startsWith("executed:"))).hasSize(n - movedByOthers.size());
+    }
+
+    /** The in-memory ledger, counting how it is called. */
+    private static final class CallCountingLedger implements CapLedger {
+        final CapLedger inner = new InMemoryCapLedger();
+        final AtomicInteger reserves = new AtomicInteger();
+        final List<Integer> batches = new CopyOnWriteArrayList<>();
+
+        @Override
+        public ReserveResult reserve(String id, List<Budget> budgets, long units, Instant at, Instant expiresAt) {
+            reserves.incrementAndGet();
+            return inner.reserve(id, budgets, units, at, expiresAt);
+        }
+
+        @Override
+        public List<ReserveResult> reserveAll(List<ReserveRequest> requests) {
+            batches.add(requests.size());
+            return inner.reserveAll(requests);
+        }
+
+        @Override
+        public boolean commit(String id, long actualUnits, Instant at) {
+            return inner.commit(id, actualUnits, at);
+        }
+
+        @Override
+        public boolean release(String id, Instant at) {
+            return inner.release(id, at);
+        }
+
+        @Override
+        public int releaseExpired(Instant now, int limit) {
+            return inner.releaseExpired(now, limit);
+        }
+
+        @Override
+        public long used(Budget budget, Instant now) {
+            return inner.used(budget, now);
+        }
+    }
+
+    @Test
+    @DisplayName("Scenario: A fan-out reserves every follower's caps in one call per kind of budget")
+    void aFanOutReservesItsCapsInOneCallPerKind() {
+        CallCountingLedger counting = new CallCountingLedger();
+        // $10 a follower: money for 30 of them, trades for 25
+        CapPolicy policy = CapPolicy.builder().global(Usdc.of("300")).maxTrades(25).build();
+        CopyTradeExecutor ex = CopyTradeExecutor.builder().store(new InMemoryCopyTradeStore()).chainAdapter(venue)
+                .clock(clock).caps(counting, policy).parallelism(8).build();
+        executors.add(ex);
+
+        List<CopyResult> results = ex.executeAll(Fixtures.trade(), followers(50));
+
+        assertThat(counting.batches).as("money for all 50, then counts for the 30 that got money").containsExactly(50, 30);
+        assertThat(counting.reserves).hasValue(0);
+        for (int i = 0; i < 50; i++) {
+            CopyResult r = results.get(i);
+            if (i < 25) {
+                assertThat(r.outcome()).as("follower %d", i + 1).isEqualTo(Outcome.EXECUTED);
+            } else {
+                assertThat(r.outcome()).as("follower %d", i + 1).isEqualTo(Outcome.SKIPPED);
+                assertThat(r.record().reason()).as("follower %d", i + 1)
+                        .isEqualTo(i < 30 ? ReasonCode.TRADE_COUNT_EXCEEDED : ReasonCode.BUDGET_EXHAUSTED);
+            }
+        }
+        assertThat(counting.used(new Budget("usd:global", Usdc.of("300").micros(), BudgetWindow.utcDay()),
+                clock.instant())).as("25 filled orders; the 5 refused a trade gave their money back")
+                .isEqualTo(Usdc.of("250").micros());
+        assertThat(venue.receivedCount()).isEqualTo(25);
     }
 }
