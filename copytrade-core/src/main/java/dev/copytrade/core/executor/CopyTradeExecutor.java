@@ -42,7 +42,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -91,6 +93,8 @@ public final class CopyTradeExecutor implements AutoCloseable {
     private final ExecutorService pool;
     private final CapCharges caps;
     private final GroupCommit finals;
+    /** Set on a fan-out worker for the order it runs: that order's final write is queued, not awaited. */
+    private final ThreadLocal<Deferral> fanOut = new ThreadLocal<>();
 
     private CopyTradeExecutor(Builder b) {
         this.store = b.store;
@@ -151,9 +155,14 @@ public final class CopyTradeExecutor implements AutoCloseable {
     }
 
     /**
-     * Copies {@code trade} for every follower: all records are prewritten in one store call before
-     * any order is sent, then distinct signers run in parallel (at most {@code parallelism} at once)
-     * and each signer's orders run one after another. Results are in the order of {@code followers}.
+     * Copies {@code trade} for every follower: every order's caps are reserved in one ledger call per kind
+     * of budget and every record is prewritten in one store call before any order is sent; then distinct
+     * signers run in parallel (at most {@code parallelism} at once) and each signer's orders run one after
+     * another. With group commit on, a worker does not wait for an order's final write: it queues it and
+     * goes on to the next order (releasing the signer's lock), while this thread writes the queued finals in
+     * group commits; listeners hear of each record once its final write is durable, on this thread, and
+     * this returns only when every final write is durable (or failed: the record then stays in flight for
+     * the sweeper, reported IN_FLIGHT). Results are in the order of {@code followers}.
      */
     public List<CopyResult> executeAll(LeaderTrade trade, List<Follower> followers) {
         InvalidInputException.requireNonNull("trade", trade);
@@ -191,23 +200,97 @@ public final class CopyTradeExecutor implements AutoCloseable {
                 results[i] = afterPrewrite(plans.get(i), w);
             }
         }
+        Deferral[] deferred = new Deferral[n];
         if (bySigner.size() <= 1 || pool == null) {
             for (List<Integer> group : bySigner.values()) {
-                runGroup(group, plans, written, results);
+                runGroup(group, plans, written, results, deferred);
             }
+            driveFinals(CompletableFuture.completedFuture(null), deferred);
         } else {
             List<CompletableFuture<Void>> running = new ArrayList<>(bySigner.size());
             for (List<Integer> group : bySigner.values()) {
-                running.add(CompletableFuture.runAsync(() -> runGroup(group, plans, written, results), pool));
+                running.add(CompletableFuture.runAsync(() -> runGroup(group, plans, written, results, deferred), pool));
             }
-            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+            CompletableFuture<Void> all = CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
+            all.whenComplete((v, e) -> finals.wake());
+            driveFinals(all, deferred);
+            all.join();
+        }
+        for (int i = 0; i < n; i++) {
+            if (deferred[i] != null) {
+                results[i] = deferred[i].settle();
+            }
         }
         return List.of(results);
     }
 
-    private void runGroup(List<Integer> group, List<Plan> plans, List<PrewriteResult> written, CopyResult[] results) {
+    private void runGroup(List<Integer> group, List<Plan> plans, List<PrewriteResult> written, CopyResult[] results,
+            Deferral[] deferred) {
         for (int i : group) {
-            results[i] = runInFlight(plans.get(i), written.get(i).record());
+            CopyTradeRecord pending = written.get(i).record();
+            Deferral d = finals.batches() ? new Deferral(pending.id()) : null;
+            fanOut.set(d);
+            try {
+                results[i] = runInFlight(plans.get(i), pending);
+            } finally {
+                fanOut.remove();
+            }
+            if (d != null && d.written != null) {
+                deferred[i] = d;
+            }
+        }
+    }
+
+    /**
+     * One order of a fan-out whose final write was queued ({@link #finish} returned null for it) rather
+     * than awaited: what {@code finish} needs to settle it once the group commit has answered.
+     */
+    private final class Deferral {
+        final long recordId;
+        CopyTradeRecord before;
+        Transition transition;
+        Throwable unknownCause;
+        CompletableFuture<TransitionResult> written;
+
+        Deferral(long recordId) {
+            this.recordId = recordId;
+        }
+
+        /** The outcome, as {@link #finish} would have returned it; called once the write has answered. */
+        CopyResult settle() {
+            TransitionResult r;
+            try {
+                r = written.join();
+            } catch (CompletionException | CancellationException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException re ? re : e;
+                return notWritten(before, transition, unknownCause, cause);
+            }
+            return settled(before, transition, unknownCause, r);
+        }
+    }
+
+    /**
+     * Writes the queued finals of a fan-out from this thread, while its workers still send ({@code sending}
+     * not done) and then until every deferred write has answered. An interrupt does not stop it (the
+     * writes must land or fail); it is kept for the caller.
+     */
+    private void driveFinals(CompletableFuture<Void> sending, Deferral[] deferred) {
+        if (!finals.batches()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (!sending.isDone()) {
+            finals.flushStep(true);
+            interrupted |= Thread.interrupted();
+        }
+        for (Deferral d : deferred) {
+            while (d != null && !d.written.isDone()) {
+                finals.flushStep(false);
+                interrupted |= Thread.interrupted();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -428,19 +511,40 @@ public final class CopyTradeExecutor implements AutoCloseable {
      * Writes the final (or amended) state, in a group commit with concurrent executions unless that is off,
      * and tells the listeners; a store failure (of the whole group) leaves the record to the sweeper. Caps
      * are settled by {@link #settleCaps} once the write is durable, before this returns.
+     *
+     * <p>Returns null for an order of a fan-out (see {@link #executeAll}): its write is queued, not awaited,
+     * and {@code executeAll} settles it (the rest of this method) once the group commit has answered.
      */
     private CopyResult finish(CopyTradeRecord before, Transition t, Throwable unknownCause) {
+        Deferral d = fanOut.get();
+        if (d != null && d.recordId == before.id() && d.written == null) {
+            d.before = before;
+            d.transition = t;
+            d.unknownCause = unknownCause;
+            d.written = finals.submit(before, t);
+            return null;
+        }
         TransitionResult r;
         try {
             r = finals.transition(before, t);
         } catch (RuntimeException e) {
-            log.warn("record {}: could not write {}; it stays {} for the sweeper to resolve", before.id(), t.to(),
-                    before.status(), e);
-            if (t.to() == RecordStatus.SUBMITTED) {
-                listeners.onOutcomeUnknown(before, unknownCause);
-            }
-            return result(Outcome.IN_FLIGHT, before, e);
+            return notWritten(before, t, unknownCause, e);
         }
+        return settled(before, t, unknownCause, r);
+    }
+
+    /** The outcome of a final write that failed: the record stays as it was, in flight, for the sweeper. */
+    private CopyResult notWritten(CopyTradeRecord before, Transition t, Throwable unknownCause, RuntimeException e) {
+        log.warn("record {}: could not write {}; it stays {} for the sweeper to resolve", before.id(), t.to(),
+                before.status(), e);
+        if (t.to() == RecordStatus.SUBMITTED) {
+            listeners.onOutcomeUnknown(before, unknownCause);
+        }
+        return result(Outcome.IN_FLIGHT, before, e);
+    }
+
+    /** The outcome of a final write the store answered: LOST, or the new state told to the listeners. */
+    private CopyResult settled(CopyTradeRecord before, Transition t, Throwable unknownCause, TransitionResult r) {
         if (!r.applied()) {
             log.warn("record {}: {} lost to another actor; it is now {}", before.id(), t.to(),
                     r.current() == null ? null : r.current().status());

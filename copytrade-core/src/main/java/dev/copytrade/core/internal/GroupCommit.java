@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -68,14 +69,17 @@ public final class GroupCommit implements AutoCloseable {
         final CopyTradeRecord before;
         final Transition transition;
         final long queuedAt;
+        /** Completed when written, for a caller of {@link #submit} that does not wait; null for a waiter. */
+        final CompletableFuture<TransitionResult> future;
         TransitionResult result;
         RuntimeException error;
         boolean done;
 
-        Entry(CopyTradeRecord before, Transition transition, long queuedAt) {
+        Entry(CopyTradeRecord before, Transition transition, long queuedAt, CompletableFuture<TransitionResult> future) {
             this.before = before;
             this.transition = transition;
             this.queuedAt = queuedAt;
+            this.future = future;
         }
     }
 
@@ -156,7 +160,7 @@ public final class GroupCommit implements AutoCloseable {
             }
             return r;
         }
-        Entry mine = new Entry(before, t, System.nanoTime());
+        Entry mine = new Entry(before, t, System.nanoTime(), null);
         boolean interrupted = false;
         lock.lock();
         try {
@@ -192,6 +196,78 @@ public final class GroupCommit implements AutoCloseable {
             throw mine.error;
         }
         return mine.result;
+    }
+
+    /**
+     * Queues {@code t} without waiting for it: the returned future completes (exceptionally as
+     * {@link #transition} would throw) once a group commit wrote it. Somebody must drive the writes: the
+     * caller, through {@link #flushStep}, as {@code executeAll} does while its workers keep sending, or any
+     * thread waiting in {@link #transition} meanwhile. Group commit off: written at once, on this thread.
+     */
+    public CompletableFuture<TransitionResult> submit(CopyTradeRecord before, Transition t) {
+        if (!batches()) {
+            try {
+                return CompletableFuture.completedFuture(transition(before, t));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        Entry e = new Entry(before, t, System.nanoTime(), new CompletableFuture<>());
+        lock.lock();
+        try {
+            queue.add(e);
+            unanswered++;
+            if (queue.size() == 1 || queue.size() >= maxBatch) {
+                // the flusher waits for a first entry (to start its delay) or for a full batch
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        return e.future;
+    }
+
+    /**
+     * One step of driving {@link #submit}ted writes from the calling thread: writes a batch if one is ready
+     * (a full one; the oldest waited {@code maxDelay}; or anything queued once {@code producing} is false,
+     * i.e. nothing more is coming), else waits until one may be (at most {@code maxDelay}, or until
+     * {@link #wake}). Returns after one write or one wait; the caller loops until its futures are done.
+     */
+    public void flushStep(boolean producing) {
+        boolean interrupted = false;
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            boolean ready = !queue.isEmpty() && (queue.size() >= maxBatch || (writing == 0 && (!producing || closed
+                    || now - queue.peekFirst().queuedAt >= maxDelayNanos)));
+            if (ready) {
+                write(takeBatch());
+                return;
+            }
+            long wait = queue.isEmpty() || writing > 0 ? Math.max(maxDelayNanos, TimeUnit.MILLISECONDS.toNanos(1))
+                    : Math.max(1, queue.peekFirst().queuedAt + maxDelayNanos - now);
+            try {
+                changed.awaitNanos(wait);
+            } catch (InterruptedException e) {
+                // queued writes are still written; the caller keeps driving them, the interrupt is kept for later
+                interrupted = true;
+            }
+        } finally {
+            lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Wakes a thread in {@link #flushStep}, e.g. when what it waits for besides the queue has happened. */
+    public void wake() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Whether the queue should be written now; called holding the lock. */
@@ -255,6 +331,14 @@ public final class GroupCommit implements AutoCloseable {
                     e.result = results.get(i);
                 }
                 e.done = true;
+                if (e.future != null) {
+                    // nothing is chained on these futures: completing them here runs no foreign code
+                    if (failure != null) {
+                        e.future.completeExceptionally(failure);
+                    } else {
+                        e.future.complete(e.result);
+                    }
+                }
             }
             unanswered -= batch.size();
             changed.signalAll();

@@ -198,7 +198,7 @@ class GroupCommitTest {
 
         gc.close();
 
-        assertThat(queued.future()).isDone();
+        assertThat(store.groupCommits).as("written before close returned").containsExactly(1);
         assertThat(queued.join().applied()).isTrue();
         CopyTradeRecord late = pending();
         assertThat(gc.transition(late, executed(late)).applied()).as("after close: written at once").isTrue();
@@ -229,6 +229,49 @@ class GroupCommitTest {
         assertThat(store.groupCommits).containsExactly(2);
         first.close();
         second.close();
+    }
+
+    @Test
+    @DisplayName("submitted writes wait for the thread that drives them: full batches at once, the rest when nothing more comes")
+    void submittedWritesAreWrittenByTheDrivingThread() {
+        GroupCommit gc = groupCommit(4, HOUR);
+        List<CopyTradeRecord> records = IntStream.range(0, 6).mapToObj(i -> pending()).toList();
+        List<java.util.concurrent.CompletableFuture<TransitionResult>> written = new ArrayList<>();
+        records.forEach(r -> written.add(gc.submit(r, executed(r))));
+        assertThat(store.groupCommits).as("submit never writes").isEmpty();
+
+        gc.flushStep(true);
+        assertThat(store.groupCommits).as("a full batch goes at once").containsExactly(4);
+        Concurrently.Task<Boolean> driving = Concurrently.start(() -> {
+            gc.flushStep(true);
+            return true;
+        });
+        Concurrently.awaitParked(driving.thread());
+        gc.wake();
+        assertThat(driving.join()).isTrue();
+        assertThat(store.groupCommits).as("two queued, more may come: they wait").containsExactly(4);
+        gc.flushStep(false);
+
+        assertThat(store.groupCommits).containsExactly(4, 2);
+        for (int i = 0; i < records.size(); i++) {
+            assertThat(written.get(i)).isDone();
+            assertThat(written.get(i).join().current()).isEqualTo(memory.findById(records.get(i).id()).orElseThrow());
+        }
+    }
+
+    @Test
+    @DisplayName("a queued write is taken by a waiter that writes, and its future completes")
+    void aWaiterWritesSubmittedTransitionsToo() {
+        store.failGroupCommits();
+        GroupCommit gc = groupCommit(512, HOUR);
+        CopyTradeRecord queued = pending();
+        CopyTradeRecord waited = pending();
+        java.util.concurrent.CompletableFuture<TransitionResult> future = gc.submit(queued, executed(queued));
+
+        assertThatThrownBy(() -> gc.transition(waited, executed(waited))).isInstanceOf(StoreException.class);
+
+        assertThat(store.groupCommits).containsExactly(2);
+        assertThat(future).isCompletedExceptionally();
     }
 
     @Test

@@ -71,7 +71,7 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
                 password, help);
     }
 
-    private static int number(String[] args, int i, String option, int min) {
+    static int number(String[] args, int i, String option, int min) {
         String v = value(args, i, option);
         try {
             int n = Integer.parseInt(v.replace("_", "").replace(",", ""));
@@ -84,7 +84,7 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
         }
     }
 
-    private static String value(String[] args, int i, String option) {
+    static String value(String[] args, int i, String option) {
         if (i >= args.length) {
             throw new IllegalArgumentException(option + " needs a value");
         }

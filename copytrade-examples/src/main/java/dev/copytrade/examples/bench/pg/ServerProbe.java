@@ -42,9 +42,13 @@ final class ServerProbe implements AutoCloseable {
 
     /** Starts the embedded server unless a URL is given; the pool has one connection per thread plus two. */
     static ServerProbe start(HarnessOptions o) throws IOException {
-        int poolSize = o.threads() + 2;
-        if (o.jdbcUrl() != null) {
-            return new ServerProbe(null, CopyTradeDataSources.pool(o.jdbcUrl(), o.user(), o.password(), poolSize));
+        return start(o.jdbcUrl(), o.user(), o.password(), o.threads() + 2);
+    }
+
+    /** The embedded server (fsync and synchronous_commit on) when {@code jdbcUrl} is null, else that server. */
+    static ServerProbe start(String jdbcUrl, String user, String password, int poolSize) throws IOException {
+        if (jdbcUrl != null) {
+            return new ServerProbe(null, CopyTradeDataSources.pool(jdbcUrl, user, password, poolSize));
         }
         // zonky turns synchronous_commit off by default; a benchmark of durable writes must not
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
