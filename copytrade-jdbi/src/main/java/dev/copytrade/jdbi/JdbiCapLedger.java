@@ -3,6 +3,7 @@ package dev.copytrade.jdbi;
 import dev.copytrade.core.cap.Budget;
 import dev.copytrade.core.cap.BudgetWindow;
 import dev.copytrade.core.cap.CapLedger;
+import dev.copytrade.core.cap.CommitRequest;
 import dev.copytrade.core.cap.ReserveRequest;
 import dev.copytrade.core.cap.ReserveResult;
 import dev.copytrade.core.internal.CapChecks;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -214,6 +216,45 @@ public final class JdbiCapLedger implements CapLedger {
         }
     }
 
+    private static final String UNNEST_ROWS = "unnest(CAST(:keys AS VARCHAR[]), CAST(:windows AS VARCHAR[]),"
+            + " CAST(:buckets AS VARCHAR[])) AS v(k, w, b)";
+
+    /**
+     * PostgreSQL: locks existing budget rows in {@link Row#ORDER} (one statement; the database sorts bytewise,
+     * as Java compares the ASCII keys) and returns their {@code used}.
+     */
+    private Map<Row, Long> lockBudgetRows(Handle h, Collection<Row> rows) {
+        Map<Row, Long> used = new HashMap<>();
+        h.createQuery("SELECT t.budget_key, t.budget_window, t.bucket, t.used FROM " + budgets + " t WHERE"
+                        + " (t.budget_key, t.budget_window, t.bucket) IN (SELECT v.k, v.w, CAST(v.b AS TIMESTAMPTZ) FROM "
+                        + UNNEST_ROWS + ") ORDER BY t.budget_key COLLATE \"C\", t.budget_window COLLATE \"C\","
+                        + " t.bucket FOR UPDATE")
+                .bind("keys", RecordRows.array("varchar", rows.stream().map(Row::key).toArray()))
+                .bind("windows", RecordRows.array("varchar", rows.stream().map(Row::window).toArray()))
+                .bind("buckets", RecordRows.array("varchar", rows.stream().map(r -> text(r.bucket())).toArray()))
+                .map((rs, ctx) -> Map.entry(new Row(rs.getString(1), rs.getString(2),
+                        rs.getObject(3, OffsetDateTime.class).toInstant()), rs.getLong(4)))
+                .forEach(e -> used.put(e.getKey(), e.getValue()));
+        return used;
+    }
+
+    /** PostgreSQL: adds {@code deltas} (negative to give units back) to day counters this transaction has locked. */
+    private void addToCounters(Handle h, Map<Row, Long> deltas) {
+        if (deltas.isEmpty()) {
+            return;
+        }
+        List<Row> rows = new ArrayList<>(deltas.keySet());
+        h.createUpdate("UPDATE " + budgets + " t SET used = t.used + v.d FROM unnest(CAST(:keys AS VARCHAR[]),"
+                        + " CAST(:windows AS VARCHAR[]), CAST(:buckets AS VARCHAR[]), CAST(:ds AS BIGINT[]))"
+                        + " AS v(k, w, b, d) WHERE t.budget_key = v.k AND t.budget_window = v.w"
+                        + " AND t.bucket = CAST(v.b AS TIMESTAMPTZ)")
+                .bind("keys", RecordRows.array("varchar", rows.stream().map(Row::key).toArray()))
+                .bind("windows", RecordRows.array("varchar", rows.stream().map(Row::window).toArray()))
+                .bind("buckets", RecordRows.array("varchar", rows.stream().map(r -> text(r.bucket())).toArray()))
+                .bind("ds", RecordRows.array("int8", rows.stream().map(deltas::get).toArray()))
+                .execute();
+    }
+
     /**
      * {@link #reserveAll} on PostgreSQL, in the caller's transaction, in a handful of statements whatever
      * the batch size (arrays through {@code unnest}):
@@ -323,25 +364,14 @@ public final class JdbiCapLedger implements CapLedger {
             if (rows.isEmpty()) {
                 return;
             }
-            Object[] keys = rows.stream().map(Row::key).toArray();
-            Object[] windows = rows.stream().map(Row::window).toArray();
-            Object[] buckets = rows.stream().map(r -> text(r.bucket())).toArray();
-            String unnestRows = "unnest(CAST(:keys AS VARCHAR[]), CAST(:windows AS VARCHAR[]), CAST(:buckets AS VARCHAR[]))"
-                    + " AS v(k, w, b)";
             h.createUpdate("INSERT INTO " + budgets + " (budget_key, budget_window, bucket, used) SELECT v.k, v.w,"
-                            + " CAST(v.b AS TIMESTAMPTZ), 0 FROM " + unnestRows
+                            + " CAST(v.b AS TIMESTAMPTZ), 0 FROM " + UNNEST_ROWS
                             + " ON CONFLICT (budget_key, budget_window, bucket) DO NOTHING")
-                    .bind("keys", RecordRows.array("varchar", keys)).bind("windows", RecordRows.array("varchar", windows))
-                    .bind("buckets", RecordRows.array("varchar", buckets)).execute();
-            h.createQuery("SELECT t.budget_key, t.budget_window, t.bucket, t.used FROM " + budgets + " t WHERE"
-                            + " (t.budget_key, t.budget_window, t.bucket) IN (SELECT v.k, v.w, CAST(v.b AS TIMESTAMPTZ) FROM "
-                            + unnestRows + ") ORDER BY t.budget_key COLLATE \"C\", t.budget_window COLLATE \"C\","
-                            + " t.bucket FOR UPDATE")
-                    .bind("keys", RecordRows.array("varchar", keys)).bind("windows", RecordRows.array("varchar", windows))
-                    .bind("buckets", RecordRows.array("varchar", buckets))
-                    .map((rs, ctx) -> Map.entry(new Row(rs.getString(1), rs.getString(2),
-                            rs.getObject(3, OffsetDateTime.class).toInstant()), rs.getLong(4)))
-                    .forEach(e -> dayUsed.put(e.getKey(), e.getValue()));
+                    .bind("keys", RecordRows.array("varchar", rows.stream().map(Row::key).toArray()))
+                    .bind("windows", RecordRows.array("varchar", rows.stream().map(Row::window).toArray()))
+                    .bind("buckets", RecordRows.array("varchar", rows.stream().map(r -> text(r.bucket())).toArray()))
+                    .execute();
+            dayUsed.putAll(lockBudgetRows(h, rows));
             for (Row r : rows) {
                 if (!dayUsed.containsKey(r)) {
                     throw racingInsert("budget " + r.key());
@@ -429,19 +459,7 @@ public final class JdbiCapLedger implements CapLedger {
 
         private void write(Map<String, ReserveRequest> firsts, Map<String, ReserveRequest> accepted,
                 List<Object[]> charges) {
-            if (!dayCharged.isEmpty()) {
-                List<Row> rows = new ArrayList<>(dayCharged.keySet());
-                rows.sort(Row.ORDER);
-                h.createUpdate("UPDATE " + budgets + " t SET used = t.used + v.d FROM unnest(CAST(:keys AS VARCHAR[]),"
-                                + " CAST(:windows AS VARCHAR[]), CAST(:buckets AS VARCHAR[]), CAST(:ds AS BIGINT[]))"
-                                + " AS v(k, w, b, d) WHERE t.budget_key = v.k AND t.budget_window = v.w"
-                                + " AND t.bucket = CAST(v.b AS TIMESTAMPTZ)")
-                        .bind("keys", RecordRows.array("varchar", rows.stream().map(Row::key).toArray()))
-                        .bind("windows", RecordRows.array("varchar", rows.stream().map(Row::window).toArray()))
-                        .bind("buckets", RecordRows.array("varchar", rows.stream().map(r -> text(r.bucket())).toArray()))
-                        .bind("ds", RecordRows.array("int8", rows.stream().map(dayCharged::get).toArray()))
-                        .execute();
-            }
+            addToCounters(h, dayCharged);
             // rows inserted with the first item of their id, but taken by a later one, and released rows revived
             List<ReserveRequest> rewrite = new ArrayList<>();
             for (ReserveRequest r : accepted.values()) {
@@ -654,21 +672,101 @@ public final class JdbiCapLedger implements CapLedger {
                 return false;
             }
             CapChecks.actualUnits(actualUnits, reserved.get());
-            int settled = h.createUpdate("UPDATE " + reservations + " SET status = 'COMMITTED', units = :units,"
-                            + " settled_at = :at WHERE reservation_id = :id AND status = 'RESERVED'")
-                    .bind("units", actualUnits).bind("at", RecordRows.timestamp(at)).bind("id", reservationId).execute();
-            if (settled == 0) {
-                return false;
-            }
-            long unspent = reserved.get() - actualUnits;
-            if (unspent > 0) {
-                List<Charge> held = chargesOf(h, List.of(reservationId));
-                returnToCounters(h, held.stream().map(c -> new Charge(c.key(), c.window(), c.bucket(), unspent)).toList());
-                h.createUpdate("UPDATE " + charges + " SET units = :units WHERE reservation_id = :id")
-                        .bind("units", actualUnits).bind("id", reservationId).execute();
-            }
-            return true;
+            return commitLocked(h, new CommitRequest(reservationId, actualUnits), reserved.get(), at);
         });
+    }
+
+    /** Settles one reservation whose row this transaction has locked and whose units were checked. */
+    private boolean commitLocked(Handle h, CommitRequest c, long reserved, Instant at) {
+        int settled = h.createUpdate("UPDATE " + reservations + " SET status = 'COMMITTED', units = :units,"
+                        + " settled_at = :at WHERE reservation_id = :id AND status = 'RESERVED'")
+                .bind("units", c.actualUnits()).bind("at", RecordRows.timestamp(at)).bind("id", c.reservationId())
+                .execute();
+        if (settled == 0) {
+            return false;
+        }
+        long unspent = reserved - c.actualUnits();
+        if (unspent > 0) {
+            List<Charge> held = chargesOf(h, List.of(c.reservationId()));
+            returnToCounters(h, held.stream().map(ch -> new Charge(ch.key(), ch.window(), ch.bucket(), unspent)).toList());
+            h.createUpdate("UPDATE " + charges + " SET units = :units WHERE reservation_id = :id")
+                    .bind("units", c.actualUnits()).bind("id", c.reservationId()).execute();
+        }
+        return true;
+    }
+
+    /**
+     * One transaction: locks every reservation named (in id order), checks every item, then settles each
+     * as {@link #commit} would. PostgreSQL: a handful of statements whatever the batch size; H2: the single
+     * commit's statements per item.
+     */
+    @Override
+    public List<Boolean> commitAll(List<CommitRequest> commits, Instant at) {
+        CapChecks.commits(commits, at);
+        if (commits.isEmpty()) {
+            return List.of();
+        }
+        return inTransaction("commitAll", h -> {
+            Map<String, Long> reserved = new HashMap<>();
+            Set<String> open = lockReservations(h, commits.stream().map(CommitRequest::reservationId).toList(), reserved);
+            for (int i = 0; i < commits.size(); i++) {
+                Long units = reserved.get(commits.get(i).reservationId());
+                if (units != null) {
+                    CapChecks.actualUnits("commits[" + i + "].actualUnits", commits.get(i).actualUnits(), units);
+                }
+            }
+            List<Boolean> out = new ArrayList<>(commits.size());
+            List<CommitRequest> settling = new ArrayList<>();
+            for (CommitRequest c : commits) {
+                boolean settles = open.remove(c.reservationId());
+                out.add(settles);
+                if (settles) {
+                    settling.add(c);
+                }
+            }
+            if (dialect != Dialect.POSTGRESQL) {
+                settling.forEach(c -> commitLocked(h, c, reserved.get(c.reservationId()), at));
+            } else if (!settling.isEmpty()) {
+                commitAllLocked(h, settling, reserved, at);
+            }
+            return out;
+        });
+    }
+
+    /** PostgreSQL: {@link #commitLocked} for a batch, with array parameters. */
+    private void commitAllLocked(Handle h, List<CommitRequest> settling, Map<String, Long> reserved, Instant at) {
+        h.createUpdate("UPDATE " + reservations + " t SET status = 'COMMITTED', units = v.u,"
+                        + " settled_at = CAST(:at AS TIMESTAMPTZ) FROM unnest(CAST(:ids AS VARCHAR[]),"
+                        + " CAST(:units AS BIGINT[])) AS v(id, u) WHERE t.reservation_id = v.id")
+                .bind("at", text(at))
+                .bind("ids", RecordRows.array("varchar", settling.stream().map(CommitRequest::reservationId).toArray()))
+                .bind("units", RecordRows.array("int8", settling.stream().map(CommitRequest::actualUnits).toArray()))
+                .execute();
+        Map<String, Long> unspent = new HashMap<>();
+        for (CommitRequest c : settling) {
+            long left = reserved.get(c.reservationId()) - c.actualUnits();
+            if (left > 0) {
+                unspent.put(c.reservationId(), left);
+            }
+        }
+        if (unspent.isEmpty()) {
+            return;
+        }
+        List<String> partial = new ArrayList<>(unspent.keySet());
+        List<Charge> back = new ArrayList<>();
+        h.createQuery("SELECT reservation_id, budget_key, budget_window, bucket FROM " + charges
+                        + " WHERE reservation_id = ANY(CAST(:ids AS VARCHAR[])) AND bucket IS NOT NULL")
+                .bind("ids", RecordRows.array("varchar", partial.toArray()))
+                .map((rs, ctx) -> new Charge(rs.getString(2), rs.getString(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant(), unspent.get(rs.getString(1))))
+                .forEach(back::add);
+        returnToCounters(h, back);
+        h.createUpdate("UPDATE " + charges + " c SET units = v.u FROM unnest(CAST(:ids AS VARCHAR[]),"
+                        + " CAST(:units AS BIGINT[])) AS v(id, u) WHERE c.reservation_id = v.id")
+                .bind("ids", RecordRows.array("varchar", partial.toArray()))
+                .bind("units", RecordRows.array("int8",
+                        partial.stream().map(id -> reserved.get(id) - unspent.get(id)).toArray()))
+                .execute();
     }
 
     @Override
@@ -684,6 +782,56 @@ public final class JdbiCapLedger implements CapLedger {
             dropCharges(h, List.of(reservationId));
             return true;
         });
+    }
+
+    /** One transaction: locks the reservations named (in id order), releases the reserved ones, drops their charges. */
+    @Override
+    public List<Boolean> releaseAll(List<String> reservationIds, Instant at) {
+        CapChecks.releases(reservationIds, at);
+        if (reservationIds.isEmpty()) {
+            return List.of();
+        }
+        return inTransaction("releaseAll", h -> {
+            Set<String> open = lockReservations(h, reservationIds, new HashMap<>());
+            List<Boolean> out = new ArrayList<>(reservationIds.size());
+            List<String> releasing = new ArrayList<>();
+            for (String id : reservationIds) {
+                boolean releases = open.remove(id);
+                out.add(releases);
+                if (releases) {
+                    releasing.add(id);
+                }
+            }
+            if (!releasing.isEmpty()) {
+                h.createUpdate("UPDATE " + reservations + " SET status = 'RELEASED', settled_at = :at"
+                                + " WHERE reservation_id IN (<ids>)")
+                        .bind("at", RecordRows.timestamp(at)).bindList("ids", releasing).execute();
+                dropCharges(h, releasing);
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Locks the reservation rows of {@code ids} in id order (bytewise on PostgreSQL, as {@link #reserveAll}
+     * takes them), fills {@code reserved} with their reserved units, and returns the ids still RESERVED.
+     */
+    private Set<String> lockReservations(Handle h, List<String> ids, Map<String, Long> reserved) {
+        Set<String> open = new HashSet<>();
+        String order = dialect == Dialect.POSTGRESQL ? "reservation_id COLLATE \"C\"" : "reservation_id";
+        h.createQuery("SELECT reservation_id, reserved_units, status FROM " + reservations
+                        + " WHERE reservation_id IN (<ids>) ORDER BY " + order + " FOR UPDATE")
+                .bindList("ids", new ArrayList<>(new TreeSet<>(ids)))
+                .map((rs, ctx) -> {
+                    reserved.put(rs.getString(1), rs.getLong(2));
+                    return rs.getString(3).equals("RESERVED") ? rs.getString(1) : null;
+                })
+                .forEach(id -> {
+                    if (id != null) {
+                        open.add(id);
+                    }
+                });
+        return open;
     }
 
     @Override
@@ -741,6 +889,16 @@ public final class JdbiCapLedger implements CapLedger {
 
     /** Lowers day counters, visiting them in lock order so this never waits in a cycle with a reserve. */
     private void returnToCounters(Handle h, List<Charge> held) {
+        if (dialect == Dialect.POSTGRESQL && held.size() > 1) {
+            // many counters (a batch): lock them in order with one statement, lower them with another
+            Map<Row, Long> deltas = new HashMap<>();
+            for (Charge c : held) {
+                deltas.merge(new Row(c.key(), c.window(), c.bucket()), -c.units(), Long::sum);
+            }
+            lockBudgetRows(h, deltas.keySet());
+            addToCounters(h, deltas);
+            return;
+        }
         List<Charge> ordered = new ArrayList<>(held);
         ordered.sort(Charge.LOCK_ORDER);
         for (Charge c : ordered) {

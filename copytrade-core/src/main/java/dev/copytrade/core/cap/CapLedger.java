@@ -79,6 +79,38 @@ public interface CapLedger {
     boolean release(String reservationId, Instant at);
 
     /**
+     * {@link #commit} for many reservations in as few round trips as the ledger allows (the executor settles
+     * a whole group commit of fills at once), with the same per-item semantics; results in input order (an id
+     * named twice settles once: the second answers false). An {@code actualUnits} above what its reservation
+     * holds is refused for the whole batch: the in-memory and JDBI ledgers check every item first and settle
+     * nothing ({@code commits[i].actualUnits} named). The default loops over {@code commit}: a refused item, or
+     * a ledger failure, stops it there and the items before stay settled.
+     *
+     * @throws dev.copytrade.core.model.InvalidInputException for a bad item or a null list or item
+     */
+    default List<Boolean> commitAll(List<CommitRequest> commits, Instant at) {
+        CapChecks.commits(commits, at);
+        List<Boolean> out = new ArrayList<>(commits.size());
+        for (CommitRequest c : commits) {
+            out.add(commit(c.reservationId(), c.actualUnits(), at));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #release} for many reservations in as few round trips as the ledger allows, with the same
+     * per-item semantics; results in input order. The default loops over {@code release}.
+     */
+    default List<Boolean> releaseAll(List<String> reservationIds, Instant at) {
+        CapChecks.releases(reservationIds, at);
+        List<Boolean> out = new ArrayList<>(reservationIds.size());
+        for (String id : reservationIds) {
+            out.add(release(id, at));
+        }
+        return out;
+    }
+
+    /**
      * Releases up to {@code limit} reservations still unsettled whose {@code expiresAt ≤ now}, earliest
      * first; returns how many. Safe to run from several processes at once: each is released once.
      */

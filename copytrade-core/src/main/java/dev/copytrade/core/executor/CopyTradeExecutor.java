@@ -14,6 +14,7 @@ import dev.copytrade.core.internal.CapCharges;
 import dev.copytrade.core.internal.GroupCommit;
 import dev.copytrade.core.internal.Listeners;
 import dev.copytrade.core.model.CopyOrder;
+import dev.copytrade.core.model.IdempotencyKey;
 import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.model.LeaderTrade;
 import dev.copytrade.core.mutex.LocalScopedTxMutex;
@@ -183,9 +184,9 @@ public final class CopyTradeExecutor implements AutoCloseable {
             written = store.prewriteAll(drafts);
         } catch (RuntimeException e) {
             // nothing was sent for any follower: give back every reservation and report each one
+            unchargeAll(plans, now);
             List<CopyResult> failed = new ArrayList<>(n);
             for (Plan p : plans) {
-                uncharge(p, now);
                 failed.add(notRecorded(p, e));
             }
             return failed;
@@ -369,6 +370,26 @@ public final class CopyTradeExecutor implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("cap release failed for {}; the reservation expires on its own", plan.draft.key(), e);
             }
+        }
+    }
+
+    /** {@link #uncharge} for every plan of a fan-out, in one ledger call (best effort). */
+    private void unchargeAll(List<Plan> plans, Instant now) {
+        List<IdempotencyKey> keys = new ArrayList<>();
+        List<Boolean> buys = new ArrayList<>();
+        for (Plan p : plans) {
+            if (caps != null && p.draft != null && p.draft.status() == RecordStatus.PENDING) {
+                keys.add(p.draft.key());
+                buys.add(p.draft.order().side() == dev.copytrade.core.model.Side.BUY);
+            }
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        try {
+            caps.releaseAll(keys, buys, now);
+        } catch (RuntimeException e) {
+            log.warn("cap release failed for {} orders of a fan-out; the reservations expire on their own", keys.size(), e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.copytrade.core.internal;
 import dev.copytrade.core.cap.Budget;
 import dev.copytrade.core.cap.CapLedger;
 import dev.copytrade.core.cap.CapPolicy;
+import dev.copytrade.core.cap.CommitRequest;
 import dev.copytrade.core.cap.ReserveRequest;
 import dev.copytrade.core.cap.ReserveResult;
 import dev.copytrade.core.model.CopyOrder;
@@ -149,15 +150,13 @@ public final class CapCharges {
         try {
             if (r.status() == RecordStatus.EXECUTED) {
                 if (chargesMoney(r)) {
-                    // never more than was reserved (a venue fee on top is not spend the cap planned for)
-                    long filled = Math.min(r.fill().notional().micros(), r.order().notional().micros());
-                    ledger.commit(r.key().value(), filled, now);
+                    ledger.commit(r.key().value(), filledWithinReservation(r), now);
                 }
                 if (countsTrades()) {
                     ledger.commit(countId(r.key()), 1, now);
                 }
             } else if (r.status().isTerminal()) {
-                release(r.key(), r.order() != null && r.order().side() == dev.copytrade.core.model.Side.BUY, now);
+                release(r.key(), isBuy(r), now);
             }
         } catch (RuntimeException e) {
             log.error("record {}: cap ledger could not be settled for {}; the reservation stays until it expires",
@@ -165,20 +164,78 @@ public final class CapCharges {
         }
     }
 
-    /** {@link #settle} for every record of a group commit. Never throws. */
+    /**
+     * {@link #settle} for every record of a group commit, in one {@link CapLedger#commitAll} for the fills and
+     * one {@link CapLedger#releaseAll} for the rest (each left out when empty). Never throws.
+     */
     public void settleAll(List<CopyTradeRecord> records, Instant now) {
-        for (CopyTradeRecord r : records) {
-            settle(r, now);
+        if (records.size() == 1) {
+            settle(records.get(0), now);
+            return;
         }
+        List<CommitRequest> commits = new ArrayList<>();
+        List<String> releases = new ArrayList<>();
+        for (CopyTradeRecord r : records) {
+            if (r.status() == RecordStatus.EXECUTED) {
+                if (chargesMoney(r)) {
+                    commits.add(new CommitRequest(r.key().value(), filledWithinReservation(r)));
+                }
+                if (countsTrades()) {
+                    commits.add(new CommitRequest(countId(r.key()), 1));
+                }
+            } else if (r.status().isTerminal()) {
+                releases.addAll(reservationsOf(r.key(), isBuy(r)));
+            }
+        }
+        try {
+            if (!commits.isEmpty()) {
+                ledger.commitAll(commits, now);
+            }
+            if (!releases.isEmpty()) {
+                ledger.releaseAll(releases, now);
+            }
+        } catch (RuntimeException e) {
+            log.error("caps of {} records could not be settled; their reservations stay until they expire",
+                    records.size(), e);
+        }
+    }
+
+    /** Gives back the reservations of orders whose records were never written (a failed fan-out prewrite). */
+    public void releaseAll(List<IdempotencyKey> keys, List<Boolean> buys, Instant now) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            ids.addAll(reservationsOf(keys.get(i), buys.get(i)));
+        }
+        if (!ids.isEmpty()) {
+            ledger.releaseAll(ids, now);
+        }
+    }
+
+    /** The ids reserved for {@code key}: the money one ({@code buy}: whether it could exist) and the count one. */
+    private List<String> reservationsOf(IdempotencyKey key, boolean buy) {
+        List<String> ids = new ArrayList<>(2);
+        if (policy == null || (buy && policy.chargesMoney())) {
+            ids.add(key.value());
+        }
+        if (countsTrades()) {
+            ids.add(countId(key));
+        }
+        return ids;
+    }
+
+    /** Never more than was reserved (a venue fee on top is not spend the cap planned for). */
+    private static long filledWithinReservation(CopyTradeRecord r) {
+        return Math.min(r.fill().notional().micros(), r.order().notional().micros());
+    }
+
+    private static boolean isBuy(CopyTradeRecord r) {
+        return r.order() != null && r.order().side() == dev.copytrade.core.model.Side.BUY;
     }
 
     /** Returns the reservations of {@code key}; idempotent. {@code buy}: whether money could have been reserved. */
     public void release(IdempotencyKey key, boolean buy, Instant now) {
-        if (policy == null || (buy && policy.chargesMoney())) {
-            ledger.release(key.value(), now);
-        }
-        if (countsTrades()) {
-            ledger.release(countId(key), now);
+        for (String id : reservationsOf(key, buy)) {
+            ledger.release(id, now);
         }
     }
 

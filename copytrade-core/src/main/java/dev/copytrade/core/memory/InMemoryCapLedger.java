@@ -3,6 +3,7 @@ package dev.copytrade.core.memory;
 import dev.copytrade.core.cap.Budget;
 import dev.copytrade.core.cap.BudgetWindow;
 import dev.copytrade.core.cap.CapLedger;
+import dev.copytrade.core.cap.CommitRequest;
 import dev.copytrade.core.cap.ReserveRequest;
 import dev.copytrade.core.cap.ReserveResult;
 import dev.copytrade.core.internal.CapChecks;
@@ -129,6 +130,42 @@ public final class InMemoryCapLedger implements CapLedger {
             }
             settle(r, Status.COMMITTED, actualUnits);
             return true;
+        }
+    }
+
+    /** Checks every item against its reservation first, then settles them, under one hold of the lock. */
+    @Override
+    public List<Boolean> commitAll(List<CommitRequest> commits, Instant at) {
+        CapChecks.commits(commits, at);
+        synchronized (lock) {
+            for (int i = 0; i < commits.size(); i++) {
+                Reservation r = reservations.get(commits.get(i).reservationId());
+                if (r != null) {
+                    CapChecks.actualUnits("commits[" + i + "].actualUnits", commits.get(i).actualUnits(), r.reserved);
+                }
+            }
+            List<Boolean> out = new ArrayList<>(commits.size());
+            for (CommitRequest c : commits) {
+                Reservation r = reservations.get(c.reservationId());
+                boolean settles = r != null && r.status == Status.RESERVED;
+                if (settles) {
+                    settle(r, Status.COMMITTED, c.actualUnits());
+                }
+                out.add(settles);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public List<Boolean> releaseAll(List<String> reservationIds, Instant at) {
+        CapChecks.releases(reservationIds, at);
+        synchronized (lock) {
+            List<Boolean> out = new ArrayList<>(reservationIds.size());
+            for (String id : reservationIds) {
+                out.add(release(id, at));
+            }
+            return out;
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.copytrade.core.cap.Budget;
 import dev.copytrade.core.cap.BudgetWindow;
 import dev.copytrade.core.cap.CapLedger;
+import dev.copytrade.core.cap.CommitRequest;
 import dev.copytrade.core.cap.ReserveRequest;
 import dev.copytrade.core.cap.ReserveResult;
 import dev.copytrade.core.cap.ReserveResult.Exhausted;
@@ -414,6 +415,54 @@ public abstract class CapLedgerContract {
     }
 
     @Test
+    @DisplayName("commitAll and releaseAll settle each item as commit and release would")
+    void batchSettlementSettlesEachItemOnce() {
+        Budget day = daily("settle-day", 100 * USDC);
+        Budget window = rolling("settle-rolling", Duration.ofHours(1), 100 * USDC);
+        String a = reserved(30 * USDC, T0, day, window);
+        String b = reserved(20 * USDC, T0, day, window);
+        String c = reserved(10 * USDC, T0, day, window);
+        String committed = reserved(5 * USDC, T0, day);
+        assertThat(ledger().commit(committed, 5 * USDC, T0)).isTrue();
+        String released = reserved(5 * USDC, T0, day);
+        assertThat(ledger().release(released, T0)).isTrue();
+
+        List<Boolean> commits = ledger().commitAll(List.of(new CommitRequest(a, 12 * USDC),
+                new CommitRequest(committed, USDC), new CommitRequest(fresh("unknown"), 1),
+                new CommitRequest(released, 0), new CommitRequest(a, 30 * USDC), new CommitRequest(b, 20 * USDC)),
+                T0.plusSeconds(1));
+
+        assertThat(commits).containsExactly(true, false, false, false, false, true);
+        assertUsed(T0.plusSeconds(1), 47 * USDC, day);
+        assertUsed(T0.plusSeconds(1), 42 * USDC, window);
+        assertThat(ledger().releaseAll(List.of(c, a, c, fresh("unknown")), T0.plusSeconds(2)))
+                .containsExactly(true, false, false, false);
+        assertUsed(T0.plusSeconds(2), 37 * USDC, day);
+        assertUsed(T0.plusSeconds(2), 32 * USDC, window);
+        assertThat(ledger().commit(c, 0, T0.plusSeconds(3))).as("released by the batch").isFalse();
+        assertThat(ledger().release(a, T0.plusSeconds(3))).as("committed by the batch").isFalse();
+        assertThat(ledger().commitAll(List.of(), T0)).isEmpty();
+        assertThat(ledger().releaseAll(List.of(), T0)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("commitAll refuses an item over what its reservation holds, naming it, and leaves it reserved")
+    void commitAllRefusesAnItemOverItsReservation() {
+        Budget day = daily("settle-over", 100 * USDC);
+        String ok = reserved(10 * USDC, T0, day);
+        String over = reserved(10 * USDC, T0, day);
+
+        assertThatThrownBy(() -> ledger().commitAll(List.of(new CommitRequest(ok, 5 * USDC),
+                new CommitRequest(over, 10 * USDC + 1)), T0)).isInstanceOfSatisfying(InvalidInputException.class,
+                        e -> assertThat(e.field()).endsWith("actualUnits"));
+
+        assertThat(ledger().commit(over, 10 * USDC, T0)).as("the refused item is still reserved").isTrue();
+        assertRefused("commits", () -> ledger().commitAll(null, T0));
+        assertRefused("reservationIds[0]", () -> ledger().releaseAll(Arrays.asList((String) null), T0));
+        assertRefused("actualUnits", () -> new CommitRequest(ok, -1));
+    }
+
+    @Test
     @DisplayName("bad batches are refused naming the field, before anything is charged")
     void badBatchesNameTheField() {
         Budget day = daily("batch-input", 100 * USDC);
@@ -467,7 +516,8 @@ public abstract class CapLedgerContract {
     /**
      * {@link #THREADS} threads spend one budget (once per kind of window) until it refuses them, each in
      * batches of {@code batchOf.apply(thread)} orders (1: {@code reserve}; more: {@code reserveAll} on
-     * {@link #otherLedger()}), then commit what they got: the committed total is the limit, give or take
+     * {@link #otherLedger()}), then commit what they got (one at a time, or with {@code commitAll}): the
+     * committed total is the limit, give or take
      * less than one order, and the ledger says so.
      */
     private void spendFromManyThreadsUntilRefused(IntFunction<Integer> batchOf) {
@@ -496,8 +546,13 @@ public abstract class CapLedgerContract {
                         }
                     }
                 }
-                for (String id : held) {
-                    assertThat(mine.commit(id, order, T0)).isTrue();
+                if (batch == 1) {
+                    for (String id : held) {
+                        assertThat(mine.commit(id, order, T0)).isTrue();
+                    }
+                } else {
+                    assertThat(mine.commitAll(held.stream().map(id -> new CommitRequest(id, order)).toList(), T0))
+                            .hasSize(held.size()).doesNotContain(false);
                 }
                 return held.size();
             });
