@@ -48,7 +48,9 @@ import java.util.function.Consumer;
  *       as before fan-out support) and on (the final writes of concurrent calls share commits);
  *   <li>SUSTAINED: fan-outs of a smaller set of followers back to back for a while: fan-outs per second;
  *   <li>with {@code --caps}, FAN-OUT again with a {@code JdbiCapLedger} (a global money cap and a per-follower
- *       trade count), to show what the reservations and their settlement add.
+ *       trade count), to show what the reservations and their settlement add;
+ *   <li>LONE EXECUTE: one {@code execute} at a time from one thread, group commit off and on: a lone
+ *       execution is written at once, so group commit must cost it nothing.
  * </ol>
  *
  * By default it starts an embedded PostgreSQL 17 with fsync and synchronous_commit on; {@code --jdbc-url}
@@ -68,9 +70,11 @@ public final class FanOutBenchmark {
      * @param sustainedPerSecond fan-outs of {@code sustainFollowers} completed per second, back to back
      * @param sustained one sustained fan-out's time
      * @param capped {@code executeAll} with caps ({@code --caps}), else null
+     * @param loneSingle one {@code execute} at a time from one thread, group commit off (ms per call)
+     * @param loneGrouped the same with group commit on: a lone execution must not wait for company
      */
     public record Results(Stats fanOut, Stats perFollowerSingle, Stats perFollowerGrouped, double sustainedPerSecond,
-            Stats sustained, Stats capped) {}
+            Stats sustained, Stats capped, Stats loneSingle, Stats loneGrouped) {}
 
     /** The command line; {@link #parse} throws {@link IllegalArgumentException} naming the bad option. */
     record Options(int followers, int runs, int warmup, int sustainFollowers, int sustainSeconds, int parallelism,
@@ -186,7 +190,6 @@ public final class FanOutBenchmark {
     static Results run(Options o, PrintStream out) throws Exception {
         out.println("copytrade fan-out benchmark: one leader trade, many followers, durable on PostgreSQL");
         out.println(RULE);
-        out.println("options:    " + o);
         try (ServerProbe server = ServerProbe.start(o.jdbcUrl(), o.user(), o.password(), 2 * o.parallelism() + 4)) {
             server.describe().forEach(out::println);
             return run(o, server, out);
@@ -195,6 +198,7 @@ public final class FanOutBenchmark {
 
     /** Runs every measurement on {@code server}, in tables of its own that it drops at the end. */
     static Results run(Options o, ServerProbe server, PrintStream out) throws Exception {
+        out.println("fan-out:    " + o);
         out.printf("load:       1-minute load average %.2f at start on %d cores%n", ServerProbe.loadAverage(),
                 Runtime.getRuntime().availableProcessors());
         String run = "ctf" + UUID.randomUUID().toString().substring(0, 6) + "_";
@@ -446,8 +450,39 @@ public final class FanOutBenchmark {
             out.printf("    one fan-out: p50 %.1f ms  p99 %.1f ms  max %.1f ms; %.1f statements and %.1f commits per"
                     + " fan-out%n", sus.median(), percentile(sustained, 99), sus.max(),
                     (double) all.statements() / sustained.size(), (double) all.commits() / sustained.size());
+            Stats[] lone = lone(out);
             out.printf("load:       1-minute load average %.2f at the end%n", ServerProbe.loadAverage());
-            return new Results(fanMs, oneMs, grpMs, perSecond, sus, capMs);
+            return new Results(fanMs, oneMs, grpMs, perSecond, sus, capMs, lone[0], lone[1]);
+        }
+
+        /** One execute() at a time on this thread, alternating group commit off and on, one per follower. */
+        private Stats[] lone(PrintStream out) {
+            out.println();
+            out.println(RULE);
+            int calls = Math.min(followers.size(), 200);
+            out.printf("[5] LONE EXECUTE: %d execute() calls one after another from one thread, group commit off and on"
+                    + " alternating%n", calls);
+            double[] off = new double[calls];
+            double[] on = new double[calls];
+            for (int i = 0; i < calls; i++) {
+                Follower f = followers.get(i);
+                LeaderTrade a = nextTrade();
+                LeaderTrade b = nextTrade();
+                long t0 = System.nanoTime();
+                requireExecuted("lone single", List.of(single.execute(a, f)));
+                long t1 = System.nanoTime();
+                requireExecuted("lone grouped", List.of(grouped.execute(b, f)));
+                off[i] = (t1 - t0) / 1e6;
+                on[i] = (System.nanoTime() - t1) / 1e6;
+            }
+            Stats offMs = Stats.of(off);
+            Stats onMs = Stats.of(on);
+            out.println();
+            out.println("  RESULT");
+            out.printf("    group commit off: p50 %.2f ms per execute; on: p50 %.2f ms (%+.2f ms: a lone execution is"
+                    + " written at once, not after maxDelay)%n", offMs.median(), onMs.median(),
+                    onMs.median() - offMs.median());
+            return new Stats[] {offMs, onMs};
         }
 
         private static void printHeader(PrintStream out) {

@@ -2,11 +2,13 @@ package dev.copytrade.examples.bench.pg;
 
 /** The harness's command line; {@link #parse} throws {@link IllegalArgumentException} naming the bad option. */
 record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTable, int bigTable, int stale,
-        boolean skipSweep, boolean breakdown, String jdbcUrl, String user, String password, boolean help) {
+        boolean skipSweep, boolean breakdown, boolean fanOut, String jdbcUrl, String user, String password,
+        boolean help) {
 
     static final String USAGE = String.join("\n",
             "usage: PostgresHarness [--trades N] [--threads N] [--warmup N] [--runs N]",
             "                       [--big-table N] [--small-table N] [--stale N] [--skip-sweep] [--breakdown]",
+            "                       [--fan-out]",
             "                       [--jdbc-url URL [--user U] [--password P]]",
             "  --trades N       trades per measured run, over all threads (default 20000)",
             "  --threads N      threads = signers = followers, one each (default 8)",
@@ -17,6 +19,8 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
             "  --small-table N  rows in the small sweep table (default 10000)",
             "  --stale N        stale in-flight rows in each sweep table (default 1000)",
             "  --skip-sweep     measure only the write path",
+            "  --fan-out        also run FanOutBenchmark at its defaults on the same server (1,000 followers,",
+            "                   the per-follower path beside it, 20 s of sustained 100-follower fan-outs)",
             "  --breakdown      also measure the store alone (prewrite + transition, no executor), to tell",
             "                   the store's cost from the executor's when the ratio is low",
             "  --jdbc-url URL   use this PostgreSQL instead of an embedded one (password may come from",
@@ -32,6 +36,7 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
         int stale = 1_000;
         boolean skipSweep = false;
         boolean breakdown = false;
+        boolean fanOut = false;
         boolean help = false;
         String url = null;
         String user = null;
@@ -48,6 +53,7 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
                 case "--stale" -> stale = number(args, ++i, a, 1);
                 case "--skip-sweep" -> skipSweep = true;
                 case "--breakdown" -> breakdown = true;
+                case "--fan-out" -> fanOut = true;
                 case "--jdbc-url" -> url = value(args, ++i, a);
                 case "--user" -> user = value(args, ++i, a);
                 case "--password" -> password = value(args, ++i, a);
@@ -67,8 +73,8 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
         if (url != null && !url.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("--jdbc-url must be a jdbc:postgresql: URL");
         }
-        return new HarnessOptions(trades, threads, warmup, runs, small, big, stale, skipSweep, breakdown, url, user,
-                password, help);
+        return new HarnessOptions(trades, threads, warmup, runs, small, big, stale, skipSweep, breakdown, fanOut, url,
+                user, password, help);
     }
 
     static int number(String[] args, int i, String option, int min) {
@@ -96,6 +102,7 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
     public String toString() {
         return "trades=" + trades + " threads=" + threads + " warmup=" + warmup + " runs=" + runs + " smallTable="
                 + smallTable + " bigTable=" + bigTable + " stale=" + stale + " skipSweep=" + skipSweep + " breakdown=" + breakdown
+                + " fanOut=" + fanOut
                 + (jdbcUrl == null ? " server=embedded" : " server=" + redact(jdbcUrl));
     }
 

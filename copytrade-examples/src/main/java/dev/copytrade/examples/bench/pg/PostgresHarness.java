@@ -19,7 +19,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>PIPELINE: {@code CopyTradeExecutor.execute} on {@code JdbiCopyTradeStore}, N followers on N
  *       signers driven by N threads, and its ratio to the raw limit;
  *   <li>SWEEP SCALING: the same number of stale records swept from a small and a large table, and the
- *       plan of the claim query.
+ *       plan of the claim query;
+ *   <li>with {@code --fan-out}, {@link FanOutBenchmark} at its defaults.
  * </ol>
  *
  * By default it starts an embedded PostgreSQL 17 with fsync and synchronous_commit on; {@code --jdbc-url}
@@ -43,9 +44,16 @@ public final class PostgresHarness {
      * @param sweepRatio big median ÷ small median
      * @param claimRatio the same ratio for the claim statements alone
      * @param claimUsesPartialIndex whether the claim's plan on the large table names the in-flight index
+     * @param fanOut the fan-out benchmark's numbers with {@code --fan-out}, else null
      */
     public record Results(Stats raw, Stats store, Stats pipeline, double ratio, Stats sweepSmall, Stats sweepBig,
-            double sweepRatio, double claimRatio, boolean claimUsesPartialIndex) {}
+            double sweepRatio, double claimRatio, boolean claimUsesPartialIndex, FanOutBenchmark.Results fanOut) {
+
+        Results withFanOut(FanOutBenchmark.Results f) {
+            return new Results(raw, store, pipeline, ratio, sweepSmall, sweepBig, sweepRatio, claimRatio,
+                    claimUsesPartialIndex, f);
+        }
+    }
 
     private static final String RULE = "-".repeat(100);
 
@@ -101,9 +109,14 @@ public final class PostgresHarness {
             try {
                 WriteResults w = writes(o, server, counted, run, created, out);
                 Results r = new Results(w.raw, w.store, w.pipeline, w.pipeline.median() / w.raw.median(), null, null,
-                        0, 0, false);
+                        0, 0, false, null);
                 if (!o.skipSweep()) {
                     r = sweeps(o, server, counted, run, created, r, out);
+                }
+                if (o.fanOut()) {
+                    out.println(RULE);
+                    out.println("[4] FAN-OUT (FanOutBenchmark at its defaults, on this server)");
+                    r = r.withFanOut(FanOutBenchmark.run(FanOutBenchmark.Options.parse(new String[0]), server, out));
                 }
                 out.println(RULE);
                 out.printf("load:       1-minute load average %.2f at the end%n", ServerProbe.loadAverage());
@@ -352,7 +365,7 @@ public final class PostgresHarness {
                 last.counts().statements(), last.counts().commits(), 100 * bgClaim.median() / bg.median(),
                 (sm.median() - smClaim.median()) / o.stale(), (bg.median() - bgClaim.median()) / o.stale());
         return new Results(writes.raw(), writes.store(), writes.pipeline(), writes.ratio(), sm, bg, ratio, claimRatio,
-                usesIndex);
+                usesIndex, null);
     }
 
     private static SweepBenchmark.Table timedFill(SweepBenchmark bench, TableNames names, int rows, int stale,

@@ -42,7 +42,10 @@ final class ServerProbe implements AutoCloseable {
 
     /** Starts the embedded server unless a URL is given; the pool has one connection per thread plus two. */
     static ServerProbe start(HarnessOptions o) throws IOException {
-        return start(o.jdbcUrl(), o.user(), o.password(), o.threads() + 2);
+        // the fan-out benchmark's per-follower path runs one connection per thread at its default parallelism
+        int poolSize = o.fanOut() ? Math.max(o.threads(), FanOutBenchmark.Options.parse(new String[0]).parallelism())
+                : o.threads();
+        return start(o.jdbcUrl(), o.user(), o.password(), poolSize + 2);
     }
 
     /** The embedded server (fsync and synchronous_commit on) when {@code jdbcUrl} is null, else that server. */
@@ -52,6 +55,7 @@ final class ServerProbe implements AutoCloseable {
         }
         // zonky turns synchronous_commit off by default; a benchmark of durable writes must not
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setServerConfig("max_connections", "300")
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .start();
