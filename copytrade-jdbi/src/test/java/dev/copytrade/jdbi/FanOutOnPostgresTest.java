@@ -128,6 +128,8 @@ class FanOutOnPostgresTest {
         assertThat(results).as(context).extracting(CopyResult::outcome).containsOnly(Outcome.IN_FLIGHT);
         assertThat(dying.groupCommits.stream().mapToInt(Integer::intValue).sum()).as(context).isEqualTo(FOLLOWERS);
         assertThat(venue.receivedCount()).as(context).isPositive().isLessThan(FOLLOWERS);
+        assertThat(store.countByStatus().get(dev.copytrade.core.record.RecordStatus.PENDING)).as(context)
+                .isEqualTo(FOLLOWERS);
         VenueConsistency.assertResolvedAfterSweep(store, venue, clock, FOLLOWERS, context);
     }
 
