@@ -125,7 +125,7 @@ class GroupCommitTest {
     }
 
     @Test
-    @DisplayName("a lone write is written at once on the caller's thread, however long the delay")
+    @DisplayName("Scenario: A lone execution is written without waiting for company")
     void aLoneWriteDoesNotWait() {
         GroupCommit gc = groupCommit(512, HOUR);
         CopyTradeRecord unjoined = pending();
