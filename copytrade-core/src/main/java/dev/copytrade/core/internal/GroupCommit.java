@@ -50,6 +50,8 @@ public final class GroupCommit implements AutoCloseable {
     private final int maxBatch;
     private final long maxDelayNanos;
     private final Consumer<List<CopyTradeRecord>> afterWrite;
+    private static final Joined NOTHING_TO_LEAVE = () -> { };
+    private final Joined leaving = this::leave;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     /** Signalled when the last caller returns, for {@link #close()}. */
@@ -123,7 +125,7 @@ public final class GroupCommit implements AutoCloseable {
      */
     public Joined join() {
         if (!batches()) {
-            return () -> { };
+            return NOTHING_TO_LEAVE;
         }
         lock.lock();
         try {
@@ -131,7 +133,7 @@ public final class GroupCommit implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        return this::leave;
+        return leaving;
     }
 
     private void leave() {
@@ -154,15 +156,24 @@ public final class GroupCommit implements AutoCloseable {
      */
     public TransitionResult transition(CopyTradeRecord before, Transition t) {
         if (!batches()) {
-            TransitionResult r = store.transition(before, t);
-            if (r.applied()) {
-                afterWrite.accept(List.of(r.current()));
+            return writeAlone(before, t);
+        }
+        lock.lock();
+        if (queue.isEmpty() && writing == 0 && unanswered + 1 >= active) {
+            // alone: nobody to wait for and nobody to take along, so write it as a direct write would
+            writing++;
+            lock.unlock();
+            try {
+                return writeAlone(before, t);
+            } finally {
+                lock.lock();
+                writing--;
+                changed.signalAll();
+                lock.unlock();
             }
-            return r;
         }
         Entry mine = new Entry(before, t, System.nanoTime(), null);
         boolean interrupted = false;
-        lock.lock();
         try {
             queue.add(mine);
             waiting++;
@@ -268,6 +279,14 @@ public final class GroupCommit implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    private TransitionResult writeAlone(CopyTradeRecord before, Transition t) {
+        TransitionResult r = store.transition(before, t);
+        if (r.applied()) {
+            afterWrite.accept(List.of(r.current()));
+        }
+        return r;
     }
 
     /** Whether the queue should be written now; called holding the lock. */

@@ -136,8 +136,9 @@ class GroupCommitTest {
             assertThat(gc.transition(joined, executed(joined)).applied()).isTrue();
         }
 
-        assertThat(store.groupCommits).containsExactly(1, 1);
-        assertThat(store.writers).containsOnly(Thread.currentThread().getName());
+        assertThat(store.groupCommits).as("no batch: the single write of the store").isEmpty();
+        assertThat(store.writers).hasSize(2).containsOnly(Thread.currentThread().getName());
+        assertThat(settled).containsExactly(unjoined.id(), joined.id());
     }
 
     @Test
