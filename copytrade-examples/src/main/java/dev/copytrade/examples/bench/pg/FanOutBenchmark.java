@@ -224,6 +224,9 @@ public final class FanOutBenchmark {
         out.println("  prewrite ms   time inside the one prewriteAll of the fan-out (one transaction)");
         out.println("  groups        group commits of final writes per fan-out, and their mean size");
         out.println("  final ms      time inside those group commits, summed over the threads that wrote them");
+        out.println("  jvm cpu       CPU ms of this whole JVM during the fan-out (workers, pool, GC, JIT)");
+        out.println("  pg cpu        CPU ms of the embedded server's processes during it (n/a for --jdbc-url); with");
+        out.println("                both on the same cores, (jvm + pg) ÷ cores is a floor under the wall time");
         out.printf("  setup         %d followers, each its own wallet and signer, $5 fixed at price 0.5; zero-latency%n",
                 o.followers());
         out.println("                SimulatedChainAdapter; guardrails EmergencyPause, MaxNotionalPerTrade($100),");
@@ -233,7 +236,7 @@ public final class FanOutBenchmark {
 
     /** What one measured fan-out (or round) did. */
     private record Sample(String label, int followers, long nanos, Counts counts, TimedStore.Timing prewrites,
-            TimedStore.Timing groupCommits) {
+            TimedStore.Timing groupCommits, long jvmCpuNanos, long serverCpuNanos) {
         double millis() {
             return nanos / 1e6;
         }
@@ -242,6 +245,7 @@ public final class FanOutBenchmark {
     /** The executors, followers and tables of one benchmark run. */
     private static final class Rig implements AutoCloseable {
         private final Options o;
+        private final ServerProbe server;
         private final CountingDataSource counted;
         private final List<Follower> followers = new ArrayList<>();
         private final TimedStore fanStore;
@@ -258,6 +262,7 @@ public final class FanOutBenchmark {
 
         Rig(Options o, ServerProbe server, CountingDataSource counted, String run, List<TableNames> created) {
             this.o = o;
+            this.server = server;
             this.counted = counted;
             Set<Address> wallets = new LinkedHashSet<>();
             CopyPolicy fiveDollars = CopyPolicy.fixed(Usdc.of("5")).build();
@@ -321,11 +326,15 @@ public final class FanOutBenchmark {
         private Sample timed(String label, TimedStore store, int n, Runnable work) {
             store.reset();
             Counts before = counted.snapshot();
+            long jvm0 = ServerProbe.processCpuNanos();
+            long pg0 = server.serverCpuNanos();
             long t0 = System.nanoTime();
             work.run();
             long nanos = System.nanoTime() - t0;
+            long jvm = ServerProbe.processCpuNanos() - jvm0;
+            long pg = pg0 < 0 ? -1 : server.serverCpuNanos() - pg0;
             return new Sample(label, n, nanos, counted.snapshot().minus(before), store.prewriteBatches(),
-                    store.groupCommits());
+                    store.groupCommits(), jvm, pg);
         }
 
         private Sample fanOut(String label, CopyTradeExecutor ex, TimedStore store, List<Follower> who) {
@@ -486,16 +495,21 @@ public final class FanOutBenchmark {
         }
 
         private static void printHeader(PrintStream out) {
-            out.printf("  %-22s %9s %9s %8s %8s %11s %7s %9s %9s %5s%n", "run", "followers", "ms", "stmt", "commits",
-                    "prewrite ms", "groups", "mean size", "final ms", "load");
+            out.printf("  %-22s %9s %9s %8s %8s %11s %7s %9s %9s %8s %8s %5s%n", "run", "followers", "ms", "stmt",
+                    "commits", "prewrite ms", "groups", "mean size", "final ms", "jvm cpu", "pg cpu", "load");
         }
 
         private static Sample print(PrintStream out, Sample s) {
             TimedStore.Timing g = s.groupCommits();
-            out.printf("  %-22s %9d %9.1f %8d %8d %11.1f %7d %9.1f %9.1f %5.2f%n", s.label(), s.followers(), s.millis(),
-                    s.counts().statements(), s.counts().commits(), s.prewrites().millis(), g.calls(),
-                    g.calls() == 0 ? 0.0 : (double) g.rows() / g.calls(), g.millis(), ServerProbe.loadAverage());
+            out.printf("  %-22s %9d %9.1f %8d %8d %11.1f %7d %9.1f %9.1f %8s %8s %5.2f%n", s.label(), s.followers(),
+                    s.millis(), s.counts().statements(), s.counts().commits(), s.prewrites().millis(), g.calls(),
+                    g.calls() == 0 ? 0.0 : (double) g.rows() / g.calls(), g.millis(), cpu(s.jvmCpuNanos()),
+                    cpu(s.serverCpuNanos()), ServerProbe.loadAverage());
             return s;
+        }
+
+        private static String cpu(long nanos) {
+            return nanos < 0 ? "n/a" : String.format("%.1f", nanos / 1e6);
         }
 
         private static Stats stats(List<Sample> samples) {
