@@ -31,6 +31,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Update;
 
@@ -229,9 +230,7 @@ public final class JdbiCapLedger implements CapLedger {
                         + " (t.budget_key, t.budget_window, t.bucket) IN (SELECT v.k, v.w, CAST(v.b AS TIMESTAMPTZ) FROM "
                         + UNNEST_ROWS + ") ORDER BY t.budget_key COLLATE \"C\", t.budget_window COLLATE \"C\","
                         + " t.bucket FOR UPDATE")
-                .bind("keys", RecordRows.array("varchar", rows.stream().map(Row::key).toArray()))
-                .bind("windows", RecordRows.array("varchar", rows.stream().map(Row::window).toArray()))
-                .bind("buckets", RecordRows.array("varchar", rows.stream().map(r -> text(r.bucket())).toArray()))
+                .bindMap(rowArrays(rows))
                 .map((rs, ctx) -> Map.entry(new Row(rs.getString(1), rs.getString(2),
                         rs.getObject(3, OffsetDateTime.class).toInstant()), rs.getLong(4)))
                 .forEach(e -> used.put(e.getKey(), e.getValue()));
@@ -248,9 +247,7 @@ public final class JdbiCapLedger implements CapLedger {
                         + " CAST(:windows AS VARCHAR[]), CAST(:buckets AS VARCHAR[]), CAST(:ds AS BIGINT[]))"
                         + " AS v(k, w, b, d) WHERE t.budget_key = v.k AND t.budget_window = v.w"
                         + " AND t.bucket = CAST(v.b AS TIMESTAMPTZ)")
-                .bind("keys", RecordRows.array("varchar", rows.stream().map(Row::key).toArray()))
-                .bind("windows", RecordRows.array("varchar", rows.stream().map(Row::window).toArray()))
-                .bind("buckets", RecordRows.array("varchar", rows.stream().map(r -> text(r.bucket())).toArray()))
+                .bindMap(rowArrays(rows))
                 .bind("ds", RecordRows.array("int8", rows.stream().map(deltas::get).toArray()))
                 .execute();
     }
@@ -316,10 +313,7 @@ public final class JdbiCapLedger implements CapLedger {
                             + " CAST(v.expires AS TIMESTAMPTZ) FROM unnest(CAST(:ids AS VARCHAR[]), CAST(:units AS BIGINT[]),"
                             + " CAST(:ats AS VARCHAR[]), CAST(:expires AS VARCHAR[])) AS v(id, units, at, expires)"
                             + " ON CONFLICT (reservation_id) DO NOTHING RETURNING reservation_id")
-                    .bind("ids", RecordRows.array("varchar", rows.stream().map(ReserveRequest::reservationId).toArray()))
-                    .bind("units", RecordRows.array("int8", rows.stream().map(ReserveRequest::units).toArray()))
-                    .bind("ats", RecordRows.array("varchar", rows.stream().map(r -> text(r.at())).toArray()))
-                    .bind("expires", RecordRows.array("varchar", rows.stream().map(r -> text(r.expiresAt())).toArray()))
+                    .bindMap(reservationArrays(rows))
                     .mapTo(String.class).forEach(inserted::add);
             List<String> existing = new ArrayList<>();
             for (String id : firsts.keySet()) {
@@ -367,9 +361,7 @@ public final class JdbiCapLedger implements CapLedger {
             h.createUpdate("INSERT INTO " + budgets + " (budget_key, budget_window, bucket, used) SELECT v.k, v.w,"
                             + " CAST(v.b AS TIMESTAMPTZ), 0 FROM " + UNNEST_ROWS
                             + " ON CONFLICT (budget_key, budget_window, bucket) DO NOTHING")
-                    .bind("keys", RecordRows.array("varchar", rows.stream().map(Row::key).toArray()))
-                    .bind("windows", RecordRows.array("varchar", rows.stream().map(Row::window).toArray()))
-                    .bind("buckets", RecordRows.array("varchar", rows.stream().map(r -> text(r.bucket())).toArray()))
+                    .bindMap(rowArrays(rows))
                     .execute();
             dayUsed.putAll(lockBudgetRows(h, rows));
             for (Row r : rows) {
@@ -473,11 +465,7 @@ public final class JdbiCapLedger implements CapLedger {
                                 + " expires_at = CAST(v.expires AS TIMESTAMPTZ), settled_at = NULL"
                                 + " FROM unnest(CAST(:ids AS VARCHAR[]), CAST(:units AS BIGINT[]), CAST(:ats AS VARCHAR[]),"
                                 + " CAST(:expires AS VARCHAR[])) AS v(id, units, at, expires) WHERE t.reservation_id = v.id")
-                        .bind("ids", RecordRows.array("varchar", rewrite.stream().map(ReserveRequest::reservationId).toArray()))
-                        .bind("units", RecordRows.array("int8", rewrite.stream().map(ReserveRequest::units).toArray()))
-                        .bind("ats", RecordRows.array("varchar", rewrite.stream().map(r -> text(r.at())).toArray()))
-                        .bind("expires", RecordRows.array("varchar",
-                                rewrite.stream().map(r -> text(r.expiresAt())).toArray()))
+                        .bindMap(reservationArrays(rewrite))
                         .execute();
             }
             List<String> refused = new ArrayList<>();
@@ -505,6 +493,21 @@ public final class JdbiCapLedger implements CapLedger {
                         .execute();
             }
         }
+    }
+
+    /** The {@code :keys}, {@code :windows} and {@code :buckets} arrays of {@link #UNNEST_ROWS}. */
+    private static Map<String, Argument> rowArrays(Collection<Row> rows) {
+        return Map.of("keys", RecordRows.array("varchar", rows.stream().map(Row::key).toArray()),
+                "windows", RecordRows.array("varchar", rows.stream().map(Row::window).toArray()),
+                "buckets", RecordRows.array("varchar", rows.stream().map(r -> text(r.bucket())).toArray()));
+    }
+
+    /** The {@code :ids}, {@code :units}, {@code :ats} and {@code :expires} arrays of a batch of reservations. */
+    private static Map<String, Argument> reservationArrays(Collection<ReserveRequest> requests) {
+        return Map.of("ids", RecordRows.array("varchar", requests.stream().map(ReserveRequest::reservationId).toArray()),
+                "units", RecordRows.array("int8", requests.stream().map(ReserveRequest::units).toArray()),
+                "ats", RecordRows.array("varchar", requests.stream().map(r -> text(r.at())).toArray()),
+                "expires", RecordRows.array("varchar", requests.stream().map(r -> text(r.expiresAt())).toArray()));
     }
 
     /** The key of a rolling budget's count around {@code at}: its identity and the instant (at microseconds). */

@@ -11,7 +11,6 @@ import dev.copytrade.core.store.StoreException;
 import dev.copytrade.core.testkit.Records;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

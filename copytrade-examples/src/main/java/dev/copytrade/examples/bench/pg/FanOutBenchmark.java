@@ -7,11 +7,9 @@ import dev.copytrade.core.guardrail.EmergencyPause;
 import dev.copytrade.core.guardrail.FollowerAllowlist;
 import dev.copytrade.core.guardrail.GuardrailChain;
 import dev.copytrade.core.guardrail.MaxNotionalPerTrade;
-import dev.copytrade.core.model.Address;
 import dev.copytrade.core.model.LeaderTrade;
 import dev.copytrade.core.model.SignalId;
 import dev.copytrade.core.model.Usdc;
-import dev.copytrade.core.policy.CopyPolicy;
 import dev.copytrade.core.policy.Follower;
 import dev.copytrade.core.sim.SimulatedChainAdapter;
 import dev.copytrade.examples.bench.pg.CountingDataSource.Counts;
@@ -24,9 +22,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -264,17 +260,8 @@ public final class FanOutBenchmark {
             this.o = o;
             this.server = server;
             this.counted = counted;
-            Set<Address> wallets = new LinkedHashSet<>();
-            CopyPolicy fiveDollars = CopyPolicy.fixed(Usdc.of("5")).build();
-            for (int i = 0; i < o.followers(); i++) {
-                Follower f = Follower.eoa("fan-follower-" + i, "0x" + String.format("%040x", 0xfa40_0000L + i),
-                        fiveDollars);
-                followers.add(f);
-                wallets.add(f.wallet());
-            }
-            GuardrailChain guardrails = GuardrailChain.of(new EmergencyPause(false),
-                    new MaxNotionalPerTrade(Usdc.of("100"), MaxNotionalPerTrade.OverCap.SKIP),
-                    new FollowerAllowlist(wallets));
+            followers.addAll(BenchFollowers.fiveDollars("fan-follower-", 0xfa40_0000L, o.followers()));
+            GuardrailChain guardrails = BenchFollowers.guardrails(followers);
             this.fanStore = store(server, run + "fan_", created);
             this.singleStore = store(server, run + "one_", created);
             this.groupedStore = store(server, run + "grp_", created);
