@@ -30,9 +30,12 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p>There is no flusher thread: the waiter that finds the queue ready writes it on its own thread (the
- * others wait for that write), so a lone write costs what a direct write costs, and nothing is ever left
- * queued without a live thread waiting for it. One write runs at a time, unless the queue fills up during
- * it, which batches naturally whatever arrives while the database commits.
+ * others wait for that write), and a lone write goes straight to the store's single compare-and-set, so
+ * it costs what a direct write costs; nothing is ever left queued without a live thread answerable for
+ * it. One write runs at a time, unless the queue fills up during it, which batches naturally whatever
+ * arrives while the database commits. A caller that must not wait (the workers of a fan-out)
+ * {@link #submit}s instead and some thread (the fan-out's caller) drives the writes with
+ * {@link #flushStep}.
  *
  * <p>Per record, a group commit means exactly what a single write means: a transition that loses its
  * compare-and-set comes back not applied (LOST, never overwritten), and a failed write throws the same
@@ -45,12 +48,12 @@ public final class GroupCommit implements AutoCloseable {
     /** Default longest wait of a queued transition for others to join it. */
     public static final Duration DEFAULT_MAX_DELAY = Duration.ofMillis(5);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final Joined NOTHING_TO_LEAVE = () -> { };
 
     private final CopyTradeStore store;
     private final int maxBatch;
     private final long maxDelayNanos;
     private final Consumer<List<CopyTradeRecord>> afterWrite;
-    private static final Joined NOTHING_TO_LEAVE = () -> { };
     private final Joined leaving = this::leave;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -85,7 +88,7 @@ public final class GroupCommit implements AutoCloseable {
         }
     }
 
-    /** The scope of an execution that may call {@link #transition}; closing it says it no longer will. */
+    /** The scope of an execution that may call {@link #transition}; closing it (once) says it no longer will. */
     public interface Joined extends AutoCloseable {
         @Override
         void close();
