@@ -172,7 +172,7 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
             firsts.computeIfAbsent(d.key().value(), k -> RecordRows.asStored(d));
         }
         List<RecordDraft> unique = new ArrayList<>(firsts.values());
-        return inBatchTransaction("batch prewrite", h -> {
+        return inBatchTransaction("batch prewrite", unique.size() > BATCH_ROWS, h -> {
             Map<String, CopyTradeRecord> created = new HashMap<>();
             for (int from = 0; from < unique.size(); from += BATCH_ROWS) {
                 var insert = h.createQuery(insertAll);
@@ -248,7 +248,8 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
             }
             waves.get(wave).add(i);
         }
-        return inBatchTransaction("batch transition", h -> {
+        boolean oneStatement = waves.size() == 1 && transitions.size() <= BATCH_ROWS;
+        return inBatchTransaction("batch transition", !oneStatement, h -> {
             TransitionResult[] out = new TransitionResult[transitions.size()];
             for (List<Integer> wave : waves) {
                 // ascending ids: batches touching the same rows lock them in one order
@@ -362,11 +363,16 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
                 && (!t.to().isInFlight() || (t.leaseOwner() != null && t.leaseUntil() != null));
     }
 
-    /** Runs a batch in one transaction; a deadlock or serialization failure (all of it rolled back) is retried. */
-    private <T> T inBatchTransaction(String what, HandleCallback<T, RuntimeException> work) {
+    /**
+     * Runs a batch: in one transaction when it takes several writing statements, otherwise as its one
+     * statement, atomic on its own, in auto-commit (no BEGIN and COMMIT round trips: under load they cost
+     * a group write more than its statement). A deadlock or serialization failure, after which none of
+     * it survived, is retried.
+     */
+    private <T> T inBatchTransaction(String what, boolean severalWrites, HandleCallback<T, RuntimeException> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return jdbi.inTransaction(work);
+                return severalWrites ? jdbi.inTransaction(work) : jdbi.withHandle(work);
             } catch (JdbiException e) {
                 if (attempt >= BATCH_ATTEMPTS || !isRetryable(e)) {
                     throw new StoreException(what + " failed: " + JdbiBuilder.rootMessage(e), e);

@@ -120,7 +120,8 @@ public final class CopyTradeExecutor implements AutoCloseable {
         this.caps = b.capLedger == null ? null
                 : new CapCharges(b.capLedger, b.capPolicy,
                         b.inFlightTtl.multipliedBy(2).plus(b.capPolicy.longestWindow()));
-        this.finals = new GroupCommit(store, b.groupCommitMaxBatch, b.groupCommitMaxDelay, this::settleCaps);
+        this.finals = new GroupCommit(store, b.groupCommitMaxBatch, b.groupCommitMaxDelay, this::settleCaps,
+                b.groupCommitExecutes);
         this.pool = parallelism > 1 ? Executors.newFixedThreadPool(parallelism, daemonThreads(instanceId)) : null;
     }
 
@@ -529,9 +530,10 @@ public final class CopyTradeExecutor implements AutoCloseable {
     }
 
     /**
-     * Writes the final (or amended) state, in a group commit with concurrent executions unless that is off,
-     * and tells the listeners; a store failure (of the whole group) leaves the record to the sweeper. Caps
-     * are settled by {@link #settleCaps} once the write is durable, before this returns.
+     * Writes the final (or amended) state (in a group commit with concurrent executions when
+     * {@code groupCommitExecutes} is on) and tells the listeners; a store failure (of the whole group)
+     * leaves the record to the sweeper. Caps are settled by {@link #settleCaps} once the write is durable,
+     * before this returns.
      *
      * <p>Returns null for an order of a fan-out (see {@link #executeAll}): its write is queued, not awaited,
      * and {@code executeAll} settles it (the rest of this method) once the group commit has answered.
@@ -701,21 +703,20 @@ public final class CopyTradeExecutor implements AutoCloseable {
         private CapPolicy capPolicy;
         private int groupCommitMaxBatch = GroupCommit.DEFAULT_MAX_BATCH;
         private Duration groupCommitMaxDelay = GroupCommit.DEFAULT_MAX_DELAY;
+        private boolean groupCommitExecutes;
 
         private Builder() {}
 
         /**
-         * Default: on, batches of at most 512, a queued finalize waits at most 5 ms. The final write of an
-         * execution (EXECUTED, FAILED, SKIPPED under the lock, the unknown-outcome note) joins the writes of
-         * concurrent executions (the other signers of an {@link #executeAll}, other threads calling
-         * {@link #execute}) in one {@link CopyTradeStore#transitionAll(List, List)}: one commit for the group
-         * instead of one each. A batch is written when it holds {@code maxBatch} writes, when every running
-         * execution is waiting for it (so a lone execution never waits), or after {@code maxDelay}. Per
-         * record nothing changes: a lost compare-and-set is LOST, a failed group write leaves each of its
-         * records in flight for the sweeper (IN_FLIGHT), and listeners hear of a record only once it is
-         * durable. In {@link #executeAll} the workers do not wait for their orders' final writes (the
-         * calling thread writes them; see there). {@code maxBatch} 1 turns it off; {@code maxBatch} in
-         * 1..10,000, {@code maxDelay} in 0..1 s.
+         * Default: on, batches of at most 512, the first batch waits at most 5 ms for more. The final writes
+         * of an {@link #executeAll} (EXECUTED, FAILED, SKIPPED under the lock, the unknown-outcome note) are
+         * written in group commits, one {@link CopyTradeStore#transitionAll(List, List)} (one statement and
+         * one commit on PostgreSQL) per {@code maxBatch}: the workers queue them and go on sending, the
+         * calling thread writes them. Per record nothing changes: a lost compare-and-set is LOST, a failed
+         * group write leaves each of its records in flight for the sweeper (IN_FLIGHT), and listeners hear
+         * of a record only once it is durable. {@code maxBatch} 1 turns it off; {@code maxBatch} in
+         * 1..10,000, {@code maxDelay} in 0..1 s. For concurrent {@link #execute} calls see
+         * {@link #groupCommitExecutes}.
          */
         public Builder groupCommit(int maxBatch, Duration maxDelay) {
             this.groupCommitMaxBatch = maxBatch;
@@ -726,6 +727,20 @@ public final class CopyTradeExecutor implements AutoCloseable {
         /** Every final write is its own store call on the executing thread: {@code groupCommit(1, 0)}. */
         public Builder noGroupCommit() {
             return groupCommit(1, Duration.ZERO);
+        }
+
+        /**
+         * Default: false. When true, the final write of an {@link #execute} also joins those of concurrent
+         * executions: it is written when the group holds {@code maxBatch}, when every execution that holds
+         * its signer's lock is waiting for the group (so a lone execution never waits), or after
+         * {@code maxDelay}. Off by default because it did not pay on PostgreSQL, which already merges the
+         * WAL flushes of concurrent commits: measured with 8 threads calling {@code execute} on 2 cores,
+         * it halved the final statements but cut throughput to a half or less (waiting for company under
+         * CPU contention costs more than the commits it saves). Try it where commits are the bottleneck.
+         */
+        public Builder groupCommitExecutes(boolean enabled) {
+            this.groupCommitExecutes = enabled;
+            return this;
         }
 
         /**

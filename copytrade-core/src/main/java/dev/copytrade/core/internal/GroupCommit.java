@@ -17,10 +17,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * Coalesces the final compare-and-set writes of concurrent executions into group commits: each caller
- * of {@link #transition} queues its transition (with the record as it last saw it) and waits for its own
- * {@link TransitionResult}; the queue is written with one {@link CopyTradeStore#transitionAll(List, List)}
- * (one statement and one commit on PostgreSQL) when
+ * Coalesces the final compare-and-set writes of concurrent executions into group commits. A fan-out's
+ * workers {@link #submit} their writes without waiting and the fan-out's caller drives the writes with
+ * {@link #flushStep}. Callers that wait ({@link #transition}) are batched only when {@code batchWaiters}
+ * is set (otherwise each writes at once, alone): each queues its transition (with the record as it last
+ * saw it) and waits for its own {@link TransitionResult}; the queue is written with one
+ * {@link CopyTradeStore#transitionAll(List, List)} (one statement and one commit on PostgreSQL) when
  *
  * <ul>
  *   <li>it holds {@code maxBatch} transitions, or
@@ -32,10 +34,8 @@ import java.util.function.Consumer;
  * <p>There is no flusher thread: the waiter that finds the queue ready writes it on its own thread (the
  * others wait for that write), and a lone write goes straight to the store's single compare-and-set, so
  * it costs what a direct write costs; nothing is ever left queued without a live thread answerable for
- * it. One write runs at a time, unless the queue fills up during it, which batches naturally whatever
- * arrives while the database commits. A caller that must not wait (the workers of a fan-out)
- * {@link #submit}s instead and some thread (the fan-out's caller) drives the writes with
- * {@link #flushStep}.
+ * it. A waiters' batch is written as soon as it is ready, even while another one is being written; the
+ * driver of submitted writes writes one batch at a time, so whatever arrives meanwhile is the next one.
  *
  * <p>Per record, a group commit means exactly what a single write means: a transition that loses its
  * compare-and-set comes back not applied (LOST, never overwritten), and a failed write throws the same
@@ -54,6 +54,7 @@ public final class GroupCommit implements AutoCloseable {
     private final int maxBatch;
     private final long maxDelayNanos;
     private final Consumer<List<CopyTradeRecord>> afterWrite;
+    private final boolean batchWaiters;
     private final Joined leaving = this::leave;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -101,9 +102,10 @@ public final class GroupCommit implements AutoCloseable {
      * @param maxDelay the longest a queued transition waits for others
      * @param afterWrite called by the writing thread with the records a batch moved (applied transitions
      *     only), before their waiters are released; it must not throw (the executor settles caps here)
+     * @param batchWaiters whether callers of {@link #transition} wait for company (else each writes alone)
      */
     public GroupCommit(CopyTradeStore store, int maxBatch, Duration maxDelay,
-            Consumer<List<CopyTradeRecord>> afterWrite) {
+            Consumer<List<CopyTradeRecord>> afterWrite, boolean batchWaiters) {
         this.store = InvalidInputException.requireNonNull("store", store);
         if (maxBatch < 1) {
             throw new InvalidInputException("groupCommit.maxBatch", maxBatch, "must be at least 1");
@@ -114,6 +116,7 @@ public final class GroupCommit implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.maxDelayNanos = maxDelay.toNanos();
         this.afterWrite = InvalidInputException.requireNonNull("afterWrite", afterWrite);
+        this.batchWaiters = batchWaiters;
     }
 
     /** Whether transitions are batched at all ({@code maxBatch > 1}). */
@@ -127,7 +130,7 @@ public final class GroupCommit implements AutoCloseable {
      * transition waits up to {@code maxDelay} for it; when all of them wait, the queue is written at once.
      */
     public Joined join() {
-        if (!batches()) {
+        if (!batches() || !batchWaiters) {
             return NOTHING_TO_LEAVE;
         }
         lock.lock();
@@ -158,11 +161,11 @@ public final class GroupCommit implements AutoCloseable {
      *     failure): the transition may or may not have been applied
      */
     public TransitionResult transition(CopyTradeRecord before, Transition t) {
-        if (!batches()) {
+        if (!batches() || !batchWaiters) {
             return writeAlone(before, t);
         }
         lock.lock();
-        if (queue.isEmpty() && writing == 0 && unanswered + 1 >= active) {
+        if (queue.isEmpty() && unanswered + 1 >= active) {
             // alone: nobody to wait for and nobody to take along, so write it as a direct write would
             writing++;
             lock.unlock();
@@ -300,8 +303,7 @@ public final class GroupCommit implements AutoCloseable {
         if (queue.size() >= maxBatch) {
             return true;
         }
-        // while one write runs, let the queue grow: it is written as soon as that write ends
-        return writing == 0 && (closed || unanswered >= active || now - queue.peekFirst().queuedAt >= maxDelayNanos);
+        return closed || unanswered >= active || now - queue.peekFirst().queuedAt >= maxDelayNanos;
     }
 
     private List<Entry> takeBatch() {

@@ -259,4 +259,38 @@ class FanOutTest {
                 .isEqualTo(Usdc.of("250").micros());
         assertThat(venue.receivedCount()).isEqualTo(25);
     }
+
+    @Test
+    @DisplayName("Scenario: Concurrent executions share group commits only when asked to")
+    void concurrentExecutesShareGroupCommitsOnlyWhenAskedTo() {
+        for (boolean grouped : new boolean[] {false, true}) {
+            int n = 16;
+            CountingStore store = new CountingStore(new InMemoryCopyTradeStore());
+            CyclicBarrier allSent = new CyclicBarrier(n);
+            ProbeAdapter adapter = new ProbeAdapter(order -> {
+                try {
+                    allSent.await(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("the submits did not overlap", e);
+                }
+            });
+            CopyTradeExecutor ex = CopyTradeExecutor.builder().store(store).chainAdapter(adapter).clock(clock)
+                    .groupCommit(512, Duration.ofSeconds(1)).groupCommitExecutes(grouped).build();
+            executors.add(ex);
+            LeaderTrade trade = Fixtures.trade();
+            List<Follower> followers = followers(n);
+
+            List<CopyResult> results = dev.copytrade.core.testkit.Concurrently.run(n,
+                    i -> ex.execute(trade, followers.get(i)));
+
+            assertThat(outcomes(results)).as("grouped=%s", grouped).containsOnly(Outcome.EXECUTED);
+            if (grouped) {
+                assertThat(store.groupCommits.stream().mapToInt(Integer::intValue).sum()).isEqualTo(n);
+                assertThat(store.groupCommits).as("16 finals sent together share commits").hasSizeLessThan(n);
+            } else {
+                assertThat(store.groupCommits).as("each final is its own write").isEmpty();
+                assertThat(store.writers).hasSize(n);
+            }
+        }
+    }
 }

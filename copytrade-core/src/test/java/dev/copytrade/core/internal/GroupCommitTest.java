@@ -44,7 +44,7 @@ class GroupCommitTest {
     private final List<Long> settled = new CopyOnWriteArrayList<>();
 
     private GroupCommit groupCommit(int maxBatch, Duration maxDelay) {
-        return new GroupCommit(store, maxBatch, maxDelay, moved -> moved.forEach(r -> settled.add(r.id())));
+        return new GroupCommit(store, maxBatch, maxDelay, moved -> moved.forEach(r -> settled.add(r.id())), true);
     }
 
     private CopyTradeRecord pending() {
