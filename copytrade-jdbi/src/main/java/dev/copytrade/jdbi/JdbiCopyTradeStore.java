@@ -66,19 +66,20 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
                 + RecordRows.valuesRow("", detailParam());
         this.insertAll = "INSERT INTO " + table + " (" + String.join(", ", RecordRows.INSERT_COLUMNS) + ") "
                 + RecordRows.UNNEST_DRAFTS + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key";
-        this.updateAll = "UPDATE " + table + " t SET status = v.to_status, updated_at = CAST(v.at AS TIMESTAMPTZ),"
+        this.updateAll = "UPDATE " + table + " t SET status = v.to_status, updated_at = "
+                + RecordRows.fromEpochMicros("v.at") + ","
                 + " version = t.version + 1, reason = COALESCE(v.reason, t.reason),"
                 + " detail = t.detail || CAST(v.detail AS JSONB), venue_ref = COALESCE(v.venue_ref, t.venue_ref),"
                 + " nonce = COALESCE(v.nonce, t.nonce), fill_shares = COALESCE(v.fill_shares, t.fill_shares),"
                 + " fill_notional = COALESCE(v.fill_notional, t.fill_notional),"
                 + " fill_ref = COALESCE(v.fill_ref, t.fill_ref), last_error = COALESCE(v.last_error, t.last_error),"
                 + " lease_owner = CASE WHEN v.keep_lease THEN COALESCE(v.lease_owner, t.lease_owner) END,"
-                + " lease_until = CASE WHEN v.keep_lease THEN COALESCE(CAST(v.lease_until AS TIMESTAMPTZ), t.lease_until)"
-                + " END FROM unnest(CAST(:ids AS BIGINT[]), CAST(:froms AS VARCHAR[]), CAST(:tos AS VARCHAR[]),"
-                + " CAST(:ats AS VARCHAR[]), CAST(:reasons AS VARCHAR[]), CAST(:details AS VARCHAR[]),"
+                + " lease_until = CASE WHEN v.keep_lease THEN COALESCE(" + RecordRows.fromEpochMicros("v.lease_until")
+                + ", t.lease_until) END FROM unnest(CAST(:ids AS BIGINT[]), CAST(:froms AS VARCHAR[]),"
+                + " CAST(:tos AS VARCHAR[]), CAST(:ats AS BIGINT[]), CAST(:reasons AS VARCHAR[]), CAST(:details AS VARCHAR[]),"
                 + " CAST(:refs AS VARCHAR[]), CAST(:nonces AS BIGINT[]), CAST(:fillShares AS BIGINT[]),"
                 + " CAST(:fillNotionals AS BIGINT[]), CAST(:fillRefs AS VARCHAR[]), CAST(:errors AS VARCHAR[]),"
-                + " CAST(:keeps AS BOOLEAN[]), CAST(:leaseOwners AS VARCHAR[]), CAST(:leaseUntils AS VARCHAR[]))"
+                + " CAST(:keeps AS BOOLEAN[]), CAST(:leaseOwners AS VARCHAR[]), CAST(:leaseUntils AS BIGINT[]))"
                 + " AS v(id, from_status, to_status, at, reason, detail, venue_ref, nonce, fill_shares, fill_notional,"
                 + " fill_ref, last_error, keep_lease, lease_owner, lease_until)"
                 + " WHERE t.id = v.id AND t.status = v.from_status";
@@ -273,7 +274,7 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
         Long[] ids = new Long[n];
         String[] froms = new String[n];
         String[] tos = new String[n];
-        String[] ats = new String[n];
+        Long[] ats = new Long[n];
         String[] reasons = new String[n];
         String[] details = new String[n];
         String[] refs = new String[n];
@@ -284,14 +285,14 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
         String[] errors = new String[n];
         Boolean[] keeps = new Boolean[n];
         String[] leaseOwners = new String[n];
-        String[] leaseUntils = new String[n];
+        Long[] leaseUntils = new Long[n];
         for (int k = 0; k < n; k++) {
             Transition t = stored.get(wave.get(k));
             boolean keep = t.to().isInFlight();
             ids[k] = t.id();
             froms[k] = t.from().name();
             tos[k] = t.to().name();
-            ats[k] = t.at().toString();
+            ats[k] = RecordRows.epochMicros(t.at());
             reasons[k] = t.reason() == null ? null : t.reason().name();
             details[k] = FlatJson.write(t.detail());
             refs[k] = t.venueRef();
@@ -302,11 +303,11 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
             errors[k] = t.lastError();
             keeps[k] = keep;
             leaseOwners[k] = keep ? t.leaseOwner() : null;
-            leaseUntils[k] = keep && t.leaseUntil() != null ? t.leaseUntil().toString() : null;
+            leaseUntils[k] = keep ? RecordRows.epochMicros(t.leaseUntil()) : null;
         }
         var update = h.createQuery(updateAll + (lean ? " RETURNING t.id, t.version" : " RETURNING t.*"))
                 .bind("ids", RecordRows.array("int8", ids)).bind("froms", RecordRows.array("varchar", froms))
-                .bind("tos", RecordRows.array("varchar", tos)).bind("ats", RecordRows.array("varchar", ats))
+                .bind("tos", RecordRows.array("varchar", tos)).bind("ats", RecordRows.array("int8", ats))
                 .bind("reasons", RecordRows.array("varchar", reasons))
                 .bind("details", RecordRows.array("varchar", details)).bind("refs", RecordRows.array("varchar", refs))
                 .bind("nonces", RecordRows.array("int8", nonces))
@@ -315,7 +316,7 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
                 .bind("fillRefs", RecordRows.array("varchar", fillRefs))
                 .bind("errors", RecordRows.array("varchar", errors)).bind("keeps", RecordRows.array("bool", keeps))
                 .bind("leaseOwners", RecordRows.array("varchar", leaseOwners))
-                .bind("leaseUntils", RecordRows.array("varchar", leaseUntils));
+                .bind("leaseUntils", RecordRows.array("int8", leaseUntils));
         Map<Long, CopyTradeRecord> won = new HashMap<>();
         Set<Long> applied = new HashSet<>();
         if (lean) {

@@ -130,18 +130,19 @@ public final class RecordRows {
      */
     public static final String UNNEST_DRAFTS = "SELECT v.idempotency_key, v.client_order_id, v.signal_id, v.leader,"
             + " v.condition_id, v.token_id, v.slug, v.leader_side, v.leader_price, v.leader_size,"
-            + " CAST(v.leader_time AS TIMESTAMPTZ), v.follower_id, v.wallet, v.signer, v.order_side, v.order_price,"
+            + " " + fromEpochMicros("v.leader_time") + ", v.follower_id, v.wallet, v.signer, v.order_side, v.order_price,"
             + " v.order_shares, v.order_notional, v.status, v.reason, CAST(v.detail AS JSONB), v.dry_run, v.lease_owner,"
-            + " CAST(v.lease_until AS TIMESTAMPTZ), CAST(v.created_at AS TIMESTAMPTZ), CAST(v.created_at AS TIMESTAMPTZ), 0"
+            + " " + fromEpochMicros("v.lease_until") + ", " + fromEpochMicros("v.created_at") + ", "
+            + fromEpochMicros("v.created_at") + ", 0"
             + " FROM unnest(CAST(:keys AS VARCHAR[]), CAST(:coids AS VARCHAR[]), CAST(:signals AS VARCHAR[]),"
             + " CAST(:leaders AS VARCHAR[]), CAST(:conditions AS VARCHAR[]), CAST(:tokens AS VARCHAR[]),"
             + " CAST(:slugs AS VARCHAR[]), CAST(:leaderSides AS VARCHAR[]), CAST(:leaderPrices AS BIGINT[]),"
-            + " CAST(:leaderSizes AS BIGINT[]), CAST(:leaderTimes AS VARCHAR[]), CAST(:followers AS VARCHAR[]),"
+            + " CAST(:leaderSizes AS BIGINT[]), CAST(:leaderTimes AS BIGINT[]), CAST(:followers AS VARCHAR[]),"
             + " CAST(:wallets AS VARCHAR[]), CAST(:signers AS VARCHAR[]), CAST(:orderSides AS VARCHAR[]),"
             + " CAST(:orderPrices AS BIGINT[]), CAST(:orderShares AS BIGINT[]), CAST(:orderNotionals AS BIGINT[]),"
             + " CAST(:statuses AS VARCHAR[]), CAST(:reasons AS VARCHAR[]), CAST(:details AS VARCHAR[]),"
-            + " CAST(:dryRuns AS BOOLEAN[]), CAST(:leaseOwners AS VARCHAR[]), CAST(:leaseUntils AS VARCHAR[]),"
-            + " CAST(:createdAts AS VARCHAR[])) AS v(idempotency_key, client_order_id, signal_id, leader, condition_id,"
+            + " CAST(:dryRuns AS BOOLEAN[]), CAST(:leaseOwners AS VARCHAR[]), CAST(:leaseUntils AS BIGINT[]),"
+            + " CAST(:createdAts AS BIGINT[])) AS v(idempotency_key, client_order_id, signal_id, leader, condition_id,"
             + " token_id, slug, leader_side, leader_price, leader_size, leader_time, follower_id, wallet, signer,"
             + " order_side, order_price, order_shares, order_notional, status, reason, detail, dry_run, lease_owner,"
             + " lease_until, created_at)";
@@ -159,7 +160,7 @@ public final class RecordRows {
         String[] leaderSides = new String[n];
         Long[] leaderPrices = new Long[n];
         Long[] leaderSizes = new Long[n];
-        String[] leaderTimes = new String[n];
+        Long[] leaderTimes = new Long[n];
         String[] followers = new String[n];
         String[] wallets = new String[n];
         String[] signers = new String[n];
@@ -172,8 +173,8 @@ public final class RecordRows {
         String[] details = new String[n];
         Boolean[] dryRuns = new Boolean[n];
         String[] leaseOwners = new String[n];
-        String[] leaseUntils = new String[n];
-        String[] createdAts = new String[n];
+        Long[] leaseUntils = new Long[n];
+        Long[] createdAts = new Long[n];
         for (int i = 0; i < n; i++) {
             RecordDraft d = drafts.get(i);
             LeaderTrade t = d.trade();
@@ -188,7 +189,7 @@ public final class RecordRows {
             leaderSides[i] = t.side().name();
             leaderPrices[i] = t.price().micros();
             leaderSizes[i] = t.size().micros();
-            leaderTimes[i] = t.timestamp().toString();
+            leaderTimes[i] = epochMicros(t.timestamp());
             followers[i] = d.followerId().value();
             wallets[i] = d.wallet().value();
             signers[i] = d.signer().value();
@@ -201,28 +202,38 @@ public final class RecordRows {
             details[i] = FlatJson.write(d.detail());
             dryRuns[i] = d.dryRun();
             leaseOwners[i] = d.leaseOwner();
-            leaseUntils[i] = d.leaseUntil() == null ? null : d.leaseUntil().toString();
-            createdAts[i] = d.createdAt().toString();
+            leaseUntils[i] = epochMicros(d.leaseUntil());
+            createdAts[i] = epochMicros(d.createdAt());
         }
         stmt.bind("keys", array("varchar", keys)).bind("coids", array("varchar", coids))
                 .bind("signals", array("varchar", signals)).bind("leaders", array("varchar", leaders))
                 .bind("conditions", array("varchar", conditions)).bind("tokens", array("varchar", tokens))
                 .bind("slugs", array("varchar", slugs)).bind("leaderSides", array("varchar", leaderSides))
                 .bind("leaderPrices", array("int8", leaderPrices)).bind("leaderSizes", array("int8", leaderSizes))
-                .bind("leaderTimes", array("varchar", leaderTimes)).bind("followers", array("varchar", followers))
+                .bind("leaderTimes", array("int8", leaderTimes)).bind("followers", array("varchar", followers))
                 .bind("wallets", array("varchar", wallets)).bind("signers", array("varchar", signers))
                 .bind("orderSides", array("varchar", orderSides)).bind("orderPrices", array("int8", orderPrices))
                 .bind("orderShares", array("int8", orderShares)).bind("orderNotionals", array("int8", orderNotionals))
                 .bind("statuses", array("varchar", statuses)).bind("reasons", array("varchar", reasons))
                 .bind("details", array("varchar", details)).bind("dryRuns", array("bool", dryRuns))
-                .bind("leaseOwners", array("varchar", leaseOwners)).bind("leaseUntils", array("varchar", leaseUntils))
-                .bind("createdAts", array("varchar", createdAts));
+                .bind("leaseOwners", array("varchar", leaseOwners)).bind("leaseUntils", array("int8", leaseUntils))
+                .bind("createdAts", array("int8", createdAts));
     }
 
     /**
-     * A PostgreSQL array parameter ({@code elementType} as {@code Connection.createArrayOf} names it; nulls
-     * allowed). Instants travel as ISO-8601 text and are cast on the server, exact to the microsecond.
+     * An instant as microseconds since the epoch (truncated, as every store keeps it), or null: how array
+     * parameters carry instants, cheaper to encode than text and exact ({@link #fromEpochMicros}).
      */
+    public static Long epochMicros(Instant i) {
+        return i == null ? null : i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
+    }
+
+    /** PostgreSQL: the {@code TIMESTAMPTZ} of an {@link #epochMicros} expression (null stays null), exact. */
+    public static String fromEpochMicros(String expr) {
+        return "(TIMESTAMPTZ 'epoch' + " + expr + " * INTERVAL '1 microsecond')";
+    }
+
+    /** A PostgreSQL array parameter ({@code elementType} as {@code Connection.createArrayOf} names it; nulls allowed). */
     public static Argument array(String elementType, Object[] values) {
         return (pos, stmt, ctx) -> stmt.setArray(pos, stmt.getConnection().createArrayOf(elementType, values));
     }

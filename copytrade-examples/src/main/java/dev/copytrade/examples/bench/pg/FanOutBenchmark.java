@@ -85,7 +85,7 @@ public final class FanOutBenchmark {
                 "  --runs N               measured fan-outs, and rounds of per-follower calls (default 10)",
                 "  --warmup N             fan-outs and rounds before measuring (default 5)",
                 "  --parallelism N        signers driven at once (the executor's parallelism), and threads of the",
-                "                         per-follower path (default 64)",
+                "                         per-follower path (default 8, the executor's default)",
                 "  --sustain-followers N  followers of each sustained fan-out (default 100)",
                 "  --sustain-seconds N    how long the sustained fan-outs run (default 20)",
                 "  --caps                 also measure the fan-out with a JdbiCapLedger",
@@ -98,7 +98,7 @@ public final class FanOutBenchmark {
             int warmup = 5;
             int sustainFollowers = 100;
             int sustainSeconds = 20;
-            int parallelism = 64;
+            int parallelism = 8;
             boolean caps = false;
             boolean help = false;
             String url = null;
@@ -513,9 +513,9 @@ public final class FanOutBenchmark {
         private static Stats summarize(PrintStream out, String what, List<Sample> samples) {
             Stats s = stats(samples);
             Sample mid = samples.get(samples.size() / 2);
-            out.printf("  %-34s p50 %7.1f ms  p99 %7.1f ms  (%.1f .. %.1f)  %.1f stmt and %.1f commits per follower%n",
-                    what, s.median(), percentile(samples, 99), s.min(), s.max(),
-                    (double) mid.counts().statements() / mid.followers(), (double) mid.counts().commits() / mid.followers());
+            out.printf("  %-34s p50 %7.1f ms  p99 %7.1f ms  (%.1f .. %.1f)  %d statements and %d commits for %,d followers%n",
+                    what, s.median(), percentile(samples, 99), s.min(), s.max(), mid.counts().statements(),
+                    mid.counts().commits(), mid.followers());
             return s;
         }
 
