@@ -1,5 +1,6 @@
 package dev.copytrade.jdbi;
 
+import dev.copytrade.core.internal.StoreChecks;
 import dev.copytrade.core.model.IdempotencyKey;
 import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.record.CopyTradeRecord;
@@ -17,6 +18,8 @@ import dev.copytrade.jdbi.internal.RecordRows;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,9 +28,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.SqlStatement;
@@ -36,8 +41,9 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * {@link CopyTradeStore} on JDBI 3: PostgreSQL (the target) or H2 (a light extra dialect).
  *
  * <p>PostgreSQL: prewrite is one {@code INSERT … ON CONFLICT DO NOTHING RETURNING *} with a fallback
- * read for the conflict; a batch prewrite is one multi-row insert per 500 drafts in one transaction;
- * transitions are one {@code UPDATE … WHERE id = ? AND status = ? RETURNING *}; the stale claim is one
+ * read for the conflict; transitions are one {@code UPDATE … WHERE id = ? AND status = ? RETURNING};
+ * batches of either are one statement per 2,000 rows with one array parameter per column
+ * ({@code unnest}), in one transaction (one commit); the stale claim is one
  * {@code UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)} served by a partial index over
  * in-flight rows, so any number of processes can sweep at once and the cost follows the stale rows.
  * Every statement commits before the method returns. Database errors become {@link StoreException}.
@@ -49,7 +55,8 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * ledger over those tables. Transitions without debts keep their one-statement path.
  */
 public final class JdbiCopyTradeStore implements CopyTradeStore {
-    private static final int BATCH_ROWS = 500;
+    private static final int BATCH_ROWS = 2_000;
+    private static final int BATCH_ATTEMPTS = 5;
     private static final String IN_FLIGHT = "('PENDING', 'SUBMITTED')";
 
     private final Jdbi jdbi;
@@ -58,6 +65,8 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
     private final String insertOne;
     private final DebtRows debtRows;
     private final JdbiDebtLedger debtLedger;
+    private final String insertAll;
+    private final String updateAll;
 
     private JdbiCopyTradeStore(Jdbi jdbi, Dialect dialect, TableNames names) {
         this.jdbi = jdbi;
@@ -67,6 +76,25 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
         this.debtLedger = JdbiDebtLedger.over(jdbi, dialect, names);
         this.insertOne = "INSERT INTO " + table + " (" + String.join(", ", RecordRows.INSERT_COLUMNS) + ") VALUES "
                 + RecordRows.valuesRow("", detailParam());
+        this.insertAll = "INSERT INTO " + table + " (" + String.join(", ", RecordRows.INSERT_COLUMNS) + ") "
+                + RecordRows.UNNEST_DRAFTS + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key";
+        this.updateAll = "UPDATE " + table + " t SET status = v.to_status, updated_at = "
+                + RecordRows.fromEpochMicros("v.at") + ","
+                + " version = t.version + 1, reason = COALESCE(v.reason, t.reason),"
+                + " detail = t.detail || CAST(v.detail AS JSONB), venue_ref = COALESCE(v.venue_ref, t.venue_ref),"
+                + " nonce = COALESCE(v.nonce, t.nonce), fill_shares = COALESCE(v.fill_shares, t.fill_shares),"
+                + " fill_notional = COALESCE(v.fill_notional, t.fill_notional),"
+                + " fill_ref = COALESCE(v.fill_ref, t.fill_ref), last_error = COALESCE(v.last_error, t.last_error),"
+                + " lease_owner = CASE WHEN v.keep_lease THEN COALESCE(v.lease_owner, t.lease_owner) END,"
+                + " lease_until = CASE WHEN v.keep_lease THEN COALESCE(" + RecordRows.fromEpochMicros("v.lease_until")
+                + ", t.lease_until) END FROM unnest(CAST(:ids AS BIGINT[]), CAST(:froms AS VARCHAR[]),"
+                + " CAST(:tos AS VARCHAR[]), CAST(:ats AS BIGINT[]), CAST(:reasons AS VARCHAR[]), CAST(:details AS VARCHAR[]),"
+                + " CAST(:refs AS VARCHAR[]), CAST(:nonces AS BIGINT[]), CAST(:fillShares AS BIGINT[]),"
+                + " CAST(:fillNotionals AS BIGINT[]), CAST(:fillRefs AS VARCHAR[]), CAST(:errors AS VARCHAR[]),"
+                + " CAST(:keeps AS BOOLEAN[]), CAST(:leaseOwners AS VARCHAR[]), CAST(:leaseUntils AS BIGINT[]))"
+                + " AS v(id, from_status, to_status, at, reason, detail, venue_ref, nonce, fill_shares, fill_notional,"
+                + " fill_ref, last_error, keep_lease, lease_owner, lease_until)"
+                + " WHERE t.id = v.id AND t.status = v.from_status";
     }
 
     /** A store over {@code dataSource}; the dialect is detected unless set. */
@@ -159,174 +187,254 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
         return false;
     }
 
+    /**
+     * PostgreSQL: one {@code INSERT … SELECT … FROM unnest(…) ON CONFLICT DO NOTHING RETURNING id} per
+     * {@value #BATCH_ROWS} distinct keys (one array parameter per column, so the statement stays short
+     * whatever the batch size), then one read of the keys that conflicted, all in one transaction (one
+     * commit). Rows go in sorted by key, so two batches sharing keys (two processes fanning out the same
+     * trade) take their locks in the same order. A deadlock or serialization failure, which rolls the
+     * whole transaction back, is retried.
+     */
     @Override
     public List<PrewriteResult> prewriteAll(List<RecordDraft> drafts) {
         InvalidInputException.requireNonNull("drafts", drafts);
         if (dialect != Dialect.POSTGRESQL || drafts.size() <= 1) {
             return CopyTradeStore.super.prewriteAll(drafts);
         }
-        try {
-            return jdbi.inTransaction(h -> {
-                Map<String, CopyTradeRecord> created = new HashMap<>();
-                for (int from = 0; from < drafts.size(); from += BATCH_ROWS) {
-                    List<RecordDraft> chunk = drafts.subList(from, Math.min(drafts.size(), from + BATCH_ROWS));
-                    StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (")
-                            .append(String.join(", ", RecordRows.INSERT_COLUMNS)).append(") VALUES ");
-                    for (int i = 0; i < chunk.size(); i++) {
-                        sql.append(i == 0 ? "" : ", ").append(RecordRows.valuesRow("_" + i, detailParam()));
-                    }
-                    sql.append(" ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key");
-                    var insert = h.createQuery(sql.toString());
-                    Map<String, RecordDraft> byKey = new HashMap<>();
-                    for (int i = 0; i < chunk.size(); i++) {
-                        RecordDraft stored = RecordRows.asStored(chunk.get(i));
-                        byKey.putIfAbsent(stored.key().value(), stored);
-                        RecordRows.bindDraft(insert, stored, "_" + i);
-                    }
-                    insert.map((rs, ctx) -> Map.entry(rs.getString("idempotency_key").trim(), rs.getLong("id")))
-                            .forEach(e -> created.put(e.getKey(), byKey.get(e.getKey()).toRecord(e.getValue())));
-                }
-                Set<String> missing = new HashSet<>();
-                for (RecordDraft d : drafts) {
-                    if (!created.containsKey(d.key().value())) {
-                        missing.add(d.key().value());
-                    }
-                }
-                Map<String, CopyTradeRecord> found = new HashMap<>();
-                if (!missing.isEmpty()) {
-                    h.createQuery("SELECT * FROM " + table + " WHERE idempotency_key IN (<keys>)")
-                            .bindList("keys", new ArrayList<>(missing))
-                            .map(RecordRows.MAPPER)
-                            .forEach(r -> found.put(r.key().value(), r));
-                }
-                List<PrewriteResult> out = new ArrayList<>(drafts.size());
-                for (RecordDraft d : drafts) {
-                    String k = d.key().value();
-                    CopyTradeRecord mine = created.remove(k);
-                    if (mine != null) {
-                        found.put(k, mine);
-                        out.add(new PrewriteResult(mine, true));
-                    } else {
-                        CopyTradeRecord r = found.get(k);
-                        if (r == null) {
-                            throw new StoreException("prewrite conflicted on key " + k + " but no record could be read");
-                        }
-                        out.add(new PrewriteResult(r, false));
-                    }
-                }
-                return out;
-            });
-        } catch (JdbiException e) {
-            throw new StoreException("batch prewrite failed: " + JdbiBuilder.rootMessage(e), e);
+        // the first draft of each key inserts; a repeated key in the batch gets that record back
+        TreeMap<String, RecordDraft> firsts = new TreeMap<>();
+        for (int i = 0; i < drafts.size(); i++) {
+            RecordDraft d = InvalidInputException.requireNonNull("drafts[" + i + "]", drafts.get(i));
+            firsts.computeIfAbsent(d.key().value(), k -> RecordRows.asStored(d));
         }
+        List<RecordDraft> unique = new ArrayList<>(firsts.values());
+        return inBatchTransaction("batch prewrite", unique.size() > BATCH_ROWS, h -> {
+            Map<String, CopyTradeRecord> created = new HashMap<>();
+            for (int from = 0; from < unique.size(); from += BATCH_ROWS) {
+                var insert = h.createQuery(insertAll);
+                RecordRows.bindDraftArrays(insert, unique.subList(from, Math.min(unique.size(), from + BATCH_ROWS)));
+                insert.map((rs, ctx) -> Map.entry(rs.getString("idempotency_key").trim(), rs.getLong("id")))
+                        .forEach(e -> created.put(e.getKey(), firsts.get(e.getKey()).toRecord(e.getValue())));
+            }
+            List<String> missing = new ArrayList<>();
+            for (String k : firsts.keySet()) {
+                if (!created.containsKey(k)) {
+                    missing.add(k);
+                }
+            }
+            Map<String, CopyTradeRecord> found = new HashMap<>();
+            if (!missing.isEmpty()) {
+                h.createQuery("SELECT * FROM " + table + " WHERE idempotency_key = ANY(CAST(:keys AS BPCHAR[]))")
+                        .bind("keys", RecordRows.array("varchar", missing.toArray()))
+                        .map(RecordRows.MAPPER)
+                        .forEach(r -> found.put(r.key().value(), r));
+            }
+            List<PrewriteResult> out = new ArrayList<>(drafts.size());
+            for (RecordDraft d : drafts) {
+                String k = d.key().value();
+                CopyTradeRecord mine = created.remove(k);
+                if (mine != null) {
+                    found.put(k, mine);
+                    out.add(new PrewriteResult(mine, true));
+                } else {
+                    CopyTradeRecord r = found.get(k);
+                    if (r == null) {
+                        throw new StoreException("prewrite conflicted on key " + k + " but no record could be read");
+                    }
+                    out.add(new PrewriteResult(r, false));
+                }
+            }
+            return out;
+        });
     }
 
-    /**
-     * PostgreSQL: one {@code UPDATE … FROM (VALUES …) … WHERE t.status = v.from_status RETURNING} per
-     * wave, all waves in one transaction (one commit). A record named twice in a batch goes into a later
-     * wave, so transitions of one record apply in input order, exactly as one at a time would.
-     */
+    /** PostgreSQL: as {@link #transitionAll(List, List)} without the caller's copies (every row is returned whole). */
     @Override
     public List<TransitionResult> transitionAll(List<Transition> transitions) {
         InvalidInputException.requireNonNull("transitions", transitions);
         if (dialect != Dialect.POSTGRESQL || transitions.size() <= 1) {
             return CopyTradeStore.super.transitionAll(transitions);
         }
-        try {
-            return jdbi.inTransaction(h -> {
-                List<List<Integer>> waves = new ArrayList<>();
-                Map<Long, Integer> waveOfId = new HashMap<>();
-                for (int i = 0; i < transitions.size(); i++) {
-                    int wave = waveOfId.merge(transitions.get(i).id(), 0, (old, zero) -> old + 1);
-                    while (waves.size() <= wave) {
-                        waves.add(new ArrayList<>());
-                    }
-                    waves.get(wave).add(i);
-                }
-                TransitionResult[] out = new TransitionResult[transitions.size()];
-                for (List<Integer> wave : waves) {
-                    for (int from = 0; from < wave.size(); from += BATCH_ROWS) {
-                        applyWave(h, transitions, wave.subList(from, Math.min(wave.size(), from + BATCH_ROWS)), out);
-                    }
-                }
-                // the debts of the applied transitions, in one accrual in this same transaction
-                List<DebtDraft> owed = new ArrayList<>();
-                for (TransitionResult r : out) {
-                    if (r.applied()) {
-                        owed.addAll(r.transition().debts());
-                    }
-                }
-                if (!owed.isEmpty()) {
-                    debtRows.accrue(h, owed);
-                }
-                return List.of(out);
-            });
-        } catch (JdbiException e) {
-            throw new StoreException("batch transition failed: " + JdbiBuilder.rootMessage(e), e);
-        }
+        return transitionAll(Arrays.asList(new CopyTradeRecord[transitions.size()]), transitions);
     }
 
-    private void applyWave(Handle h, List<Transition> all, List<Integer> wave, TransitionResult[] out) {
-        StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" t SET status = v.to_status,"
-                + " updated_at = v.at, version = t.version + 1, reason = COALESCE(v.reason, t.reason),"
-                + " detail = t.detail || v.detail, venue_ref = COALESCE(v.venue_ref, t.venue_ref),"
-                + " nonce = COALESCE(v.nonce, t.nonce), fill_shares = COALESCE(v.fill_shares, t.fill_shares),"
-                + " fill_notional = COALESCE(v.fill_notional, t.fill_notional),"
-                + " fill_ref = COALESCE(v.fill_ref, t.fill_ref), last_error = COALESCE(v.last_error, t.last_error),"
-                + " lease_owner = CASE WHEN v.keep_lease THEN COALESCE(v.lease_owner, t.lease_owner) END,"
-                + " lease_until = CASE WHEN v.keep_lease THEN COALESCE(v.lease_until, t.lease_until) END"
-                + " FROM (VALUES ");
-        for (int i = 0; i < wave.size(); i++) {
-            String n = "_" + i;
-            sql.append(i == 0 ? "" : ", ").append("(CAST(:id").append(n).append(" AS BIGINT), CAST(:from").append(n)
-                    .append(" AS VARCHAR), CAST(:to").append(n).append(" AS VARCHAR), CAST(:at").append(n)
-                    .append(" AS TIMESTAMPTZ), CAST(:reason").append(n).append(" AS VARCHAR), CAST(:detail").append(n)
-                    .append(" AS JSONB), CAST(:ref").append(n).append(" AS VARCHAR), CAST(:nonce").append(n)
-                    .append(" AS BIGINT), CAST(:fs").append(n).append(" AS BIGINT), CAST(:fn").append(n)
-                    .append(" AS BIGINT), CAST(:fr").append(n).append(" AS VARCHAR), CAST(:err").append(n)
-                    .append(" AS VARCHAR), CAST(:keep").append(n).append(" AS BOOLEAN), CAST(:lo").append(n)
-                    .append(" AS VARCHAR), CAST(:lu").append(n).append(" AS TIMESTAMPTZ))");
+    /**
+     * PostgreSQL: one {@code UPDATE … FROM unnest(…) … WHERE t.id = v.id AND t.status = v.from_status
+     * RETURNING} per wave, all waves in one transaction (one commit). A record named twice in a batch goes
+     * into a later wave, so transitions of one record apply in input order, exactly as one at a time would.
+     * When the caller's copy proves a row (as {@link #transition(CopyTradeRecord, Transition)} does), only
+     * its id and version come back; rows it cannot prove, and the records of lost transitions, are read in
+     * one query. A deadlock or serialization failure is retried (nothing of the transaction survived it).
+     */
+    @Override
+    public List<TransitionResult> transitionAll(List<CopyTradeRecord> current, List<Transition> transitions) {
+        StoreChecks.requireSameSize(current, transitions);
+        if (dialect != Dialect.POSTGRESQL || transitions.size() <= 1) {
+            return CopyTradeStore.super.transitionAll(current, transitions);
         }
-        sql.append(") AS v(id, from_status, to_status, at, reason, detail, venue_ref, nonce, fill_shares,"
-                + " fill_notional, fill_ref, last_error, keep_lease, lease_owner, lease_until)"
-                + " WHERE t.id = v.id AND t.status = v.from_status RETURNING t.*");
-        var update = h.createQuery(sql.toString());
-        for (int i = 0; i < wave.size(); i++) {
-            Transition t = all.get(wave.get(i));
-            String n = "_" + i;
+        List<Transition> stored = new ArrayList<>(transitions.size());
+        List<List<Integer>> waves = new ArrayList<>();
+        Map<Long, Integer> waveOfId = new HashMap<>();
+        for (int i = 0; i < transitions.size(); i++) {
+            Transition t = InvalidInputException.requireNonNull("transitions[" + i + "]", transitions.get(i));
+            stored.add(RecordRows.asStored(t));
+            int wave = waveOfId.merge(t.id(), 0, (old, zero) -> old + 1);
+            while (waves.size() <= wave) {
+                waves.add(new ArrayList<>());
+            }
+            waves.get(wave).add(i);
+        }
+        boolean oneStatement = waves.size() == 1 && transitions.size() <= BATCH_ROWS
+                && transitions.stream().allMatch(t -> t.debts().isEmpty());
+        return inBatchTransaction("batch transition", !oneStatement, h -> {
+            TransitionResult[] out = new TransitionResult[transitions.size()];
+            for (List<Integer> wave : waves) {
+                // ascending ids: batches touching the same rows lock them in one order
+                wave.sort(Comparator.comparingLong(i -> transitions.get(i).id()));
+                for (int from = 0; from < wave.size(); from += BATCH_ROWS) {
+                    applyWave(h, current, transitions, stored, wave.subList(from, Math.min(wave.size(), from + BATCH_ROWS)),
+                            out);
+                }
+            }
+            // the debts of the applied transitions, in one accrual in this same transaction
+            List<DebtDraft> owed = new ArrayList<>();
+            for (TransitionResult r : out) {
+                if (r.applied()) {
+                    owed.addAll(r.transition().debts());
+                }
+            }
+            if (!owed.isEmpty()) {
+                debtRows.accrue(h, owed);
+            }
+            return List.of(out);
+        });
+    }
+
+    private void applyWave(Handle h, List<CopyTradeRecord> current, List<Transition> all, List<Transition> stored,
+            List<Integer> wave, TransitionResult[] out) {
+        boolean lean = true;
+        for (int i : wave) {
+            lean &= provable(current.get(i), all.get(i));
+        }
+        int n = wave.size();
+        Long[] ids = new Long[n];
+        String[] froms = new String[n];
+        String[] tos = new String[n];
+        Long[] ats = new Long[n];
+        String[] reasons = new String[n];
+        String[] details = new String[n];
+        String[] refs = new String[n];
+        Long[] nonces = new Long[n];
+        Long[] fillShares = new Long[n];
+        Long[] fillNotionals = new Long[n];
+        String[] fillRefs = new String[n];
+        String[] errors = new String[n];
+        Boolean[] keeps = new Boolean[n];
+        String[] leaseOwners = new String[n];
+        Long[] leaseUntils = new Long[n];
+        for (int k = 0; k < n; k++) {
+            Transition t = stored.get(wave.get(k));
             boolean keep = t.to().isInFlight();
-            update.bind("id" + n, t.id()).bind("from" + n, t.from().name()).bind("to" + n, t.to().name())
-                    .bind("at" + n, RecordRows.timestamp(t.at()))
-                    .bind("reason" + n, RecordRows.nullableString(t.reason() == null ? null : t.reason().name()))
-                    .bind("detail" + n, FlatJson.write(t.detail()))
-                    .bind("ref" + n, RecordRows.nullableString(t.venueRef()))
-                    .bind("nonce" + n, RecordRows.nullableLong(t.nonce()))
-                    .bind("fs" + n, RecordRows.nullableLong(t.fill() == null ? null : t.fill().shares().micros()))
-                    .bind("fn" + n, RecordRows.nullableLong(t.fill() == null ? null : t.fill().notional().micros()))
-                    .bind("fr" + n, RecordRows.nullableString(t.fill() == null ? null : t.fill().venueRef()))
-                    .bind("err" + n, RecordRows.nullableString(t.lastError()))
-                    .bind("keep" + n, keep)
-                    .bind("lo" + n, RecordRows.nullableString(keep ? t.leaseOwner() : null))
-                    .bind("lu" + n, RecordRows.timestamp(keep ? t.leaseUntil() : null));
+            ids[k] = t.id();
+            froms[k] = t.from().name();
+            tos[k] = t.to().name();
+            ats[k] = RecordRows.epochMicros(t.at());
+            reasons[k] = t.reason() == null ? null : t.reason().name();
+            details[k] = FlatJson.write(t.detail());
+            refs[k] = t.venueRef();
+            nonces[k] = t.nonce();
+            fillShares[k] = t.fill() == null ? null : t.fill().shares().micros();
+            fillNotionals[k] = t.fill() == null ? null : t.fill().notional().micros();
+            fillRefs[k] = t.fill() == null ? null : t.fill().venueRef();
+            errors[k] = t.lastError();
+            keeps[k] = keep;
+            leaseOwners[k] = keep ? t.leaseOwner() : null;
+            leaseUntils[k] = keep ? RecordRows.epochMicros(t.leaseUntil()) : null;
         }
+        var update = h.createQuery(updateAll + (lean ? " RETURNING t.id, t.version" : " RETURNING t.*"))
+                .bind("ids", RecordRows.array("int8", ids)).bind("froms", RecordRows.array("varchar", froms))
+                .bind("tos", RecordRows.array("varchar", tos)).bind("ats", RecordRows.array("int8", ats))
+                .bind("reasons", RecordRows.array("varchar", reasons))
+                .bind("details", RecordRows.array("varchar", details)).bind("refs", RecordRows.array("varchar", refs))
+                .bind("nonces", RecordRows.array("int8", nonces))
+                .bind("fillShares", RecordRows.array("int8", fillShares))
+                .bind("fillNotionals", RecordRows.array("int8", fillNotionals))
+                .bind("fillRefs", RecordRows.array("varchar", fillRefs))
+                .bind("errors", RecordRows.array("varchar", errors)).bind("keeps", RecordRows.array("bool", keeps))
+                .bind("leaseOwners", RecordRows.array("varchar", leaseOwners))
+                .bind("leaseUntils", RecordRows.array("int8", leaseUntils));
         Map<Long, CopyTradeRecord> won = new HashMap<>();
-        update.map(RecordRows.MAPPER).forEach(r -> won.put(r.id(), r));
-        List<Long> lostIds = new ArrayList<>();
+        Set<Long> applied = new HashSet<>();
+        if (lean) {
+            Map<Long, Integer> versions = new HashMap<>();
+            update.map((rs, ctx) -> Map.entry(rs.getLong("id"), rs.getInt("version")))
+                    .forEach(e -> versions.put(e.getKey(), e.getValue()));
+            applied.addAll(versions.keySet());
+            for (int i : wave) {
+                CopyTradeRecord before = current.get(i);
+                Integer version = versions.get(before.id());
+                if (version != null && version == before.version() + 1) {
+                    won.put(before.id(), before.apply(stored.get(i)));
+                }
+            }
+        } else {
+            update.map(RecordRows.MAPPER).forEach(r -> won.put(r.id(), r));
+            applied.addAll(won.keySet());
+        }
+        List<Long> unread = new ArrayList<>();
         for (int i : wave) {
             if (!won.containsKey(all.get(i).id())) {
-                lostIds.add(all.get(i).id());
+                unread.add(all.get(i).id());
             }
         }
-        Map<Long, CopyTradeRecord> current = new HashMap<>();
-        if (!lostIds.isEmpty()) {
-            h.createQuery("SELECT * FROM " + table + " WHERE id IN (<ids>)").bindList("ids", lostIds)
-                    .map(RecordRows.MAPPER).forEach(r -> current.put(r.id(), r));
+        Map<Long, CopyTradeRecord> read = new HashMap<>();
+        if (!unread.isEmpty()) {
+            h.createQuery("SELECT * FROM " + table + " WHERE id = ANY(CAST(:ids AS BIGINT[]))")
+                    .bind("ids", RecordRows.array("int8", unread.toArray())).map(RecordRows.MAPPER)
+                    .forEach(r -> read.put(r.id(), r));
         }
         for (int i : wave) {
             Transition t = all.get(i);
-            CopyTradeRecord r = won.get(t.id());
-            out[i] = r != null ? new TransitionResult(t, true, r) : new TransitionResult(t, false, current.get(t.id()));
+            CopyTradeRecord proven = won.get(t.id());
+            out[i] = new TransitionResult(t, applied.contains(t.id()), proven != null ? proven : read.get(t.id()));
         }
+    }
+
+    /**
+     * Whether the row after {@code t} can be known from the caller's copy (given the version moved by
+     * one): the copy is of this record in {@code t.from()}, and an in-flight target names both lease
+     * fields (otherwise it keeps lease fields a claim may have changed since the copy was taken).
+     */
+    private static boolean provable(CopyTradeRecord current, Transition t) {
+        return current != null && current.id() == t.id() && current.status() == t.from()
+                && (!t.to().isInFlight() || (t.leaseOwner() != null && t.leaseUntil() != null));
+    }
+
+    /**
+     * Runs a batch: in one transaction when it takes several writing statements, otherwise as its one
+     * statement, atomic on its own, in auto-commit (no BEGIN and COMMIT round trips: under load they cost
+     * a group write more than its statement). A deadlock or serialization failure, after which none of
+     * it survived, is retried.
+     */
+    private <T> T inBatchTransaction(String what, boolean severalWrites, HandleCallback<T, RuntimeException> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return severalWrites ? jdbi.inTransaction(work) : jdbi.withHandle(work);
+            } catch (JdbiException e) {
+                if (attempt >= BATCH_ATTEMPTS || !isRetryable(e)) {
+                    throw new StoreException(what + " failed: " + JdbiBuilder.rootMessage(e), e);
+                }
+            }
+        }
+    }
+
+    private static boolean isRetryable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && ("40P01".equals(s.getSQLState()) || "40001".equals(s.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -337,10 +445,8 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
     @Override
     public TransitionResult transition(CopyTradeRecord current, Transition t) {
         InvalidInputException.requireNonNull("transition", t);
-        if (dialect != Dialect.POSTGRESQL || !t.debts().isEmpty() || current == null || current.id() != t.id()
-                || current.status() != t.from() || (t.to().isInFlight() && (t.leaseOwner() == null
-                || t.leaseUntil() == null))) {
-            // an in-flight target keeps lease fields a claim may have changed: read the row back
+        if (dialect != Dialect.POSTGRESQL || !t.debts().isEmpty() || !provable(current, t)) {
+            // debts are written by the transactional path
             return transition(t);
         }
         Transition stored = RecordRows.asStored(t);

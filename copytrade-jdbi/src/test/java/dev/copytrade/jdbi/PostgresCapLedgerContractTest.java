@@ -8,21 +8,33 @@ import org.junit.jupiter.api.BeforeAll;
 
 class PostgresCapLedgerContractTest extends CapLedgerContract {
     private static HikariDataSource pool;
+    private static HikariDataSource otherPool;
     private static JdbiCapLedger ledger;
+    private static JdbiCapLedger other;
 
     @BeforeAll
     static void open() {
+        TableNames tables = SharedPostgres.freshTables();
         pool = SharedPostgres.newPool(20);
-        ledger = JdbiCapLedger.builder(pool).tableNames(SharedPostgres.freshTables()).migrate(true).build();
+        otherPool = SharedPostgres.newPool(20);
+        ledger = JdbiCapLedger.builder(pool).tableNames(tables).migrate(true).build();
+        // another process as far as PostgreSQL can tell: its own pool on the same tables
+        other = JdbiCapLedger.builder(otherPool).tableNames(tables).build();
     }
 
     @AfterAll
     static void close() {
         pool.close();
+        otherPool.close();
     }
 
     @Override
     protected CapLedger ledger() {
         return ledger;
+    }
+
+    @Override
+    protected CapLedger otherLedger() {
+        return other;
     }
 }

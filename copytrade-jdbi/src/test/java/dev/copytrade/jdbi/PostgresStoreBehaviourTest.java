@@ -11,7 +11,6 @@ import dev.copytrade.core.store.StoreException;
 import dev.copytrade.core.testkit.Records;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,23 +41,20 @@ class PostgresStoreBehaviourTest {
     void failedBatchCommitsNothing() {
         TableNames names = SharedPostgres.freshTables();
         JdbiCopyTradeStore store = JdbiCopyTradeStore.builder(pool).tableNames(names).migrate(true).build();
-        // a real server-side failure in the second chunk of 500 rows: a trigger refuses one follower
+        // a real server-side failure in the last statement of a batch of two (2,000 rows each, sorted by
+        // key): a trigger refuses the draft whose key sorts last
+        List<RecordDraft> drafts = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            drafts.add(Records.pending(Records.T0.plusSeconds(600)));
+        }
+        String last = drafts.stream().map(d -> d.key().value()).max(String::compareTo).orElseThrow();
         Jdbi.create(pool).useHandle(h -> {
             h.execute("CREATE FUNCTION " + names.recordName() + "_poison() RETURNS trigger AS $$ BEGIN"
-                    + " IF NEW.follower_id = 'poison' THEN RAISE EXCEPTION 'poisoned row'; END IF; RETURN NEW; END $$"
-                    + " LANGUAGE plpgsql");
+                    + " IF NEW.idempotency_key = '" + last + "' THEN RAISE EXCEPTION 'poisoned row'; END IF;"
+                    + " RETURN NEW; END $$ LANGUAGE plpgsql");
             h.execute("CREATE TRIGGER " + names.recordName() + "_poison BEFORE INSERT ON " + names.recordTable()
                     + " FOR EACH ROW EXECUTE FUNCTION " + names.recordName() + "_poison()");
         });
-        List<RecordDraft> drafts = new ArrayList<>();
-        for (int i = 0; i < 700; i++) {
-            drafts.add(i == 650
-                    ? Records.pending(Records.trade(), new dev.copytrade.core.policy.Follower(
-                            dev.copytrade.core.model.FollowerId.of("poison"), Records.follower().wallet(),
-                            Records.follower().signer(), Records.follower().policy()), Map.of(), Records.OWNER,
-                            Records.T0.plusSeconds(600))
-                    : Records.pending(Records.T0.plusSeconds(600)));
-        }
         assertThatThrownBy(() -> store.prewriteAll(drafts)).isInstanceOf(StoreException.class)
                 .hasMessageContaining("poisoned row");
         assertThat(store.countByStatus().values().stream().mapToLong(Long::longValue).sum())

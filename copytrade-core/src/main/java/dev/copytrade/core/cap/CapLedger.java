@@ -1,6 +1,8 @@
 package dev.copytrade.core.cap;
 
+import dev.copytrade.core.internal.CapChecks;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,6 +43,29 @@ public interface CapLedger {
     ReserveResult reserve(String reservationId, List<Budget> budgets, long units, Instant at, Instant expiresAt);
 
     /**
+     * {@link #reserve} for many reservations in as few round trips as the ledger allows (a fan-out reserves
+     * every follower's order at once), with the same per-item semantics: each item charges all its budgets or
+     * none, and is idempotent by its id. Items are decided in input order, exactly as one {@code reserve}
+     * after another would decide them: an earlier item may take the room a later one needed, and an id
+     * repeated in the batch is charged at most once. Results are in input order.
+     *
+     * <p>Implementations that decide the batch in one transaction (the JDBI ledger) charge nothing when they
+     * throw. The default loops over {@code reserve}: when it throws, the items before the failure stay
+     * charged; a caller that gives up releases them ({@link #release} is idempotent) or lets them expire.
+     *
+     * @throws dev.copytrade.core.model.InvalidInputException naming {@code requests} (or an item) when null
+     * @throws dev.copytrade.core.store.StoreException if the ledger cannot answer
+     */
+    default List<ReserveResult> reserveAll(List<ReserveRequest> requests) {
+        List<ReserveRequest> checked = CapChecks.requests(requests);
+        List<ReserveResult> out = new ArrayList<>(checked.size());
+        for (ReserveRequest r : checked) {
+            out.add(reserve(r.reservationId(), r.budgets(), r.units(), r.at(), r.expiresAt()));
+        }
+        return out;
+    }
+
+    /**
      * Settles a reservation with the units actually spent ({@code actualUnits ≤} reserved; the rest is
      * returned to every budget). Idempotent; a no-op for an unknown, released or committed id.
      *
@@ -52,6 +77,38 @@ public interface CapLedger {
 
     /** Returns a reservation's units to every budget. Idempotent; a no-op once committed or released. */
     boolean release(String reservationId, Instant at);
+
+    /**
+     * {@link #commit} for many reservations in as few round trips as the ledger allows (the executor settles
+     * a whole group commit of fills at once), with the same per-item semantics; results in input order (an id
+     * named twice settles once: the second answers false). An {@code actualUnits} above what its reservation
+     * holds is refused for the whole batch: the in-memory and JDBI ledgers check every item first and settle
+     * nothing ({@code commits[i].actualUnits} named). The default loops over {@code commit}: a refused item, or
+     * a ledger failure, stops it there and the items before stay settled.
+     *
+     * @throws dev.copytrade.core.model.InvalidInputException for a bad item or a null list or item
+     */
+    default List<Boolean> commitAll(List<CommitRequest> commits, Instant at) {
+        CapChecks.commits(commits, at);
+        List<Boolean> out = new ArrayList<>(commits.size());
+        for (CommitRequest c : commits) {
+            out.add(commit(c.reservationId(), c.actualUnits(), at));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #release} for many reservations in as few round trips as the ledger allows, with the same
+     * per-item semantics; results in input order. The default loops over {@code release}.
+     */
+    default List<Boolean> releaseAll(List<String> reservationIds, Instant at) {
+        CapChecks.releases(reservationIds, at);
+        List<Boolean> out = new ArrayList<>(reservationIds.size());
+        for (String id : reservationIds) {
+            out.add(release(id, at));
+        }
+        return out;
+    }
 
     /**
      * Releases up to {@code limit} reservations still unsettled whose {@code expiresAt ≤ now}, earliest

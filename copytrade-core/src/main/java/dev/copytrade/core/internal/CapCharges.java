@@ -3,6 +3,8 @@ package dev.copytrade.core.internal;
 import dev.copytrade.core.cap.Budget;
 import dev.copytrade.core.cap.CapLedger;
 import dev.copytrade.core.cap.CapPolicy;
+import dev.copytrade.core.cap.CommitRequest;
+import dev.copytrade.core.cap.ReserveRequest;
 import dev.copytrade.core.cap.ReserveResult;
 import dev.copytrade.core.model.CopyOrder;
 import dev.copytrade.core.model.IdempotencyKey;
@@ -13,6 +15,8 @@ import dev.copytrade.core.record.ReasonCode;
 import dev.copytrade.core.record.RecordStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +77,60 @@ public final class CapCharges {
         return null;
     }
 
+    /** One order of a fan-out to reserve for. */
+    public record Order(IdempotencyKey key, CopyOrder order, LeaderTrade trade, Follower follower) {}
+
+    /**
+     * {@link #reserve} for every order of a fan-out: one {@link CapLedger#reserveAll} for the money
+     * budgets, then one for the trade counts of the orders that got their money (one call in all when only
+     * one kind of budget is set); an order refused its count gives its money back.
+     *
+     * @return per order, in input order: null when reserved, otherwise why not (nothing left charged)
+     * @throws RuntimeException what the ledger threw; reservations already made stay until released or expired
+     */
+    public List<Refusal> reserveAll(List<Order> orders, Instant now) {
+        Refusal[] out = new Refusal[orders.size()];
+        List<ReserveRequest> money = new ArrayList<>();
+        List<Integer> moneyOf = new ArrayList<>();
+        for (int i = 0; i < orders.size(); i++) {
+            Order o = orders.get(i);
+            List<Budget> budgets = policy.moneyBudgets(o.order(), o.trade(), o.follower());
+            if (!budgets.isEmpty()) {
+                money.add(new ReserveRequest(o.key().value(), budgets, o.order().notional().micros(), now, now.plus(hold)));
+                moneyOf.add(i);
+            }
+        }
+        List<ReserveResult> moneyResults = money.isEmpty() ? List.of() : ledger.reserveAll(money);
+        boolean[] holdsMoney = new boolean[orders.size()];
+        for (int k = 0; k < moneyOf.size(); k++) {
+            if (moneyResults.get(k) instanceof ReserveResult.Exhausted e) {
+                out[moneyOf.get(k)] = refusal(ReasonCode.BUDGET_EXHAUSTED, e, true);
+            } else {
+                holdsMoney[moneyOf.get(k)] = true;
+            }
+        }
+        List<ReserveRequest> counts = new ArrayList<>();
+        List<Integer> countOf = new ArrayList<>();
+        for (int i = 0; i < orders.size(); i++) {
+            List<Budget> budgets = out[i] == null ? policy.countBudgets(orders.get(i).follower()) : List.of();
+            if (!budgets.isEmpty()) {
+                counts.add(new ReserveRequest(countId(orders.get(i).key()), budgets, 1, now, now.plus(hold)));
+                countOf.add(i);
+            }
+        }
+        List<ReserveResult> countResults = counts.isEmpty() ? List.of() : ledger.reserveAll(counts);
+        for (int k = 0; k < countOf.size(); k++) {
+            if (countResults.get(k) instanceof ReserveResult.Exhausted e) {
+                int i = countOf.get(k);
+                out[i] = refusal(ReasonCode.TRADE_COUNT_EXCEEDED, e, false);
+                if (holdsMoney[i]) {
+                    ledger.release(orders.get(i).key().value(), now);  // all or nothing across the two reservations
+                }
+            }
+        }
+        return Arrays.asList(out);
+    }
+
     private static Refusal refusal(ReasonCode reason, ReserveResult.Exhausted e, boolean money) {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("budget", e.budget().key());
@@ -92,15 +150,13 @@ public final class CapCharges {
         try {
             if (r.status() == RecordStatus.EXECUTED) {
                 if (chargesMoney(r)) {
-                    // never more than was reserved (a venue fee on top is not spend the cap planned for)
-                    long filled = Math.min(r.fill().notional().micros(), r.order().notional().micros());
-                    ledger.commit(r.key().value(), filled, now);
+                    ledger.commit(r.key().value(), filledWithinReservation(r), now);
                 }
                 if (countsTrades()) {
                     ledger.commit(countId(r.key()), 1, now);
                 }
             } else if (r.status().isTerminal()) {
-                release(r.key(), r.order() != null && r.order().side() == dev.copytrade.core.model.Side.BUY, now);
+                release(r.key(), isBuy(r), now);
             }
         } catch (RuntimeException e) {
             log.error("record {}: cap ledger could not be settled for {}; the reservation stays until it expires",
@@ -108,13 +164,78 @@ public final class CapCharges {
         }
     }
 
-    /** Returns the reservations of {@code key}; idempotent. {@code buy}: whether money could have been reserved. */
-    public void release(IdempotencyKey key, boolean buy, Instant now) {
+    /**
+     * {@link #settle} for every record of a group commit, in one {@link CapLedger#commitAll} for the fills and
+     * one {@link CapLedger#releaseAll} for the rest (each left out when empty). Never throws.
+     */
+    public void settleAll(List<CopyTradeRecord> records, Instant now) {
+        if (records.size() == 1) {
+            settle(records.get(0), now);
+            return;
+        }
+        List<CommitRequest> commits = new ArrayList<>();
+        List<String> releases = new ArrayList<>();
+        for (CopyTradeRecord r : records) {
+            if (r.status() == RecordStatus.EXECUTED) {
+                if (chargesMoney(r)) {
+                    commits.add(new CommitRequest(r.key().value(), filledWithinReservation(r)));
+                }
+                if (countsTrades()) {
+                    commits.add(new CommitRequest(countId(r.key()), 1));
+                }
+            } else if (r.status().isTerminal()) {
+                releases.addAll(reservationsOf(r.key(), isBuy(r)));
+            }
+        }
+        try {
+            if (!commits.isEmpty()) {
+                ledger.commitAll(commits, now);
+            }
+            if (!releases.isEmpty()) {
+                ledger.releaseAll(releases, now);
+            }
+        } catch (RuntimeException e) {
+            log.error("caps of {} records could not be settled; their reservations stay until they expire",
+                    records.size(), e);
+        }
+    }
+
+    /** Gives back the reservations of orders whose records were never written (a failed fan-out prewrite). */
+    public void releaseAll(List<IdempotencyKey> keys, List<Boolean> buys, Instant now) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            ids.addAll(reservationsOf(keys.get(i), buys.get(i)));
+        }
+        if (!ids.isEmpty()) {
+            ledger.releaseAll(ids, now);
+        }
+    }
+
+    /** The ids reserved for {@code key}: the money one ({@code buy}: whether it could exist) and the count one. */
+    private List<String> reservationsOf(IdempotencyKey key, boolean buy) {
+        List<String> ids = new ArrayList<>(2);
         if (policy == null || (buy && policy.chargesMoney())) {
-            ledger.release(key.value(), now);
+            ids.add(key.value());
         }
         if (countsTrades()) {
-            ledger.release(countId(key), now);
+            ids.add(countId(key));
+        }
+        return ids;
+    }
+
+    /** Never more than was reserved (a venue fee on top is not spend the cap planned for). */
+    private static long filledWithinReservation(CopyTradeRecord r) {
+        return Math.min(r.fill().notional().micros(), r.order().notional().micros());
+    }
+
+    private static boolean isBuy(CopyTradeRecord r) {
+        return r.order() != null && r.order().side() == dev.copytrade.core.model.Side.BUY;
+    }
+
+    /** Returns the reservations of {@code key}; idempotent. {@code buy}: whether money could have been reserved. */
+    public void release(IdempotencyKey key, boolean buy, Instant now) {
+        for (String id : reservationsOf(key, buy)) {
+            ledger.release(id, now);
         }
     }
 

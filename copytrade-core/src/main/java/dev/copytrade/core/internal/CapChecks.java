@@ -2,6 +2,8 @@ package dev.copytrade.core.internal;
 
 import dev.copytrade.core.cap.Budget;
 import dev.copytrade.core.cap.BudgetWindow;
+import dev.copytrade.core.cap.CommitRequest;
+import dev.copytrade.core.cap.ReserveRequest;
 import dev.copytrade.core.model.InvalidInputException;
 import java.time.Instant;
 import java.util.HashSet;
@@ -39,18 +41,53 @@ public final class CapChecks {
         }
     }
 
+    /** The list of {@code reserveAll}: present, with no null item (each item checked itself when built). */
+    public static List<ReserveRequest> requests(List<ReserveRequest> requests) {
+        InvalidInputException.requireNonNull("requests", requests);
+        for (int i = 0; i < requests.size(); i++) {
+            InvalidInputException.requireNonNull("requests[" + i + "]", requests.get(i));
+        }
+        return requests;
+    }
+
+    /**
+     * The arguments of {@code commitAll}: present, ids well formed. A ledger checks each {@code actualUnits}
+     * against its reservation with {@link #actualUnits(String, long, long)} before it settles anything.
+     */
+    public static void commits(List<CommitRequest> commits, Instant at) {
+        InvalidInputException.requireNonNull("commits", commits);
+        for (int i = 0; i < commits.size(); i++) {
+            reservationId(InvalidInputException.requireNonNull("commits[" + i + "]", commits.get(i)).reservationId());
+        }
+        InvalidInputException.requireNonNull("at", at);
+    }
+
+    /** The arguments of {@code releaseAll}. */
+    public static void releases(List<String> reservationIds, Instant at) {
+        InvalidInputException.requireNonNull("reservationIds", reservationIds);
+        for (int i = 0; i < reservationIds.size(); i++) {
+            reservationId(InvalidInputException.requireNonNull("reservationIds[" + i + "]", reservationIds.get(i)));
+        }
+        InvalidInputException.requireNonNull("at", at);
+    }
+
     /** Checks the arguments of {@code commit} and {@code release}. */
     public static void settle(String reservationId, Instant at) {
         reservationId(reservationId);
         InvalidInputException.requireNonNull("at", at);
     }
 
-    /** {@code actualUnits} of a commit against what the reservation holds. */
-    public static void actualUnits(long actualUnits, long reservedUnits) {
+    /** {@code actualUnits} of item {@code field} of a {@code commitAll} against what its reservation holds. */
+    public static void actualUnits(String field, long actualUnits, long reservedUnits) {
         if (actualUnits < 0 || actualUnits > reservedUnits) {
-            throw new InvalidInputException("actualUnits", actualUnits,
+            throw new InvalidInputException(field, actualUnits,
                     "must be between 0 and the " + reservedUnits + " units reserved");
         }
+    }
+
+    /** {@code actualUnits} of a commit against what the reservation holds. */
+    public static void actualUnits(long actualUnits, long reservedUnits) {
+        actualUnits("actualUnits", actualUnits, reservedUnits);
     }
 
     private static void reservationId(String reservationId) {

@@ -3,10 +3,13 @@ package dev.copytrade.core.memory;
 import dev.copytrade.core.cap.Budget;
 import dev.copytrade.core.cap.BudgetWindow;
 import dev.copytrade.core.cap.CapLedger;
+import dev.copytrade.core.cap.CommitRequest;
+import dev.copytrade.core.cap.ReserveRequest;
 import dev.copytrade.core.cap.ReserveResult;
 import dev.copytrade.core.internal.CapChecks;
 import dev.copytrade.core.model.InvalidInputException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -76,23 +79,41 @@ public final class InMemoryCapLedger implements CapLedger {
     public ReserveResult reserve(String reservationId, List<Budget> budgets, long units, Instant at, Instant expiresAt) {
         CapChecks.reserve(reservationId, budgets, units, at, expiresAt);
         synchronized (lock) {
-            Reservation existing = reservations.get(reservationId);
-            if (existing != null && existing.status != Status.RELEASED) {
-                return new ReserveResult.Reserved(reservationId);
+            return reserveLocked(reservationId, budgets, units, at, expiresAt);
+        }
+    }
+
+    /** Under one hold of the lock, so no single reservation interleaves with the batch. */
+    @Override
+    public List<ReserveResult> reserveAll(List<ReserveRequest> requests) {
+        List<ReserveRequest> checked = CapChecks.requests(requests);
+        List<ReserveResult> out = new ArrayList<>(checked.size());
+        synchronized (lock) {
+            for (ReserveRequest r : checked) {
+                out.add(reserveLocked(r.reservationId(), r.budgets(), r.units(), r.at(), r.expiresAt()));
             }
-            for (Budget b : budgets) {
-                // a limit lowered below what is already counted leaves a negative room: report none
-                long room = b.limit() - counted(b, at);
-                if (units > room) {
-                    return new ReserveResult.Exhausted(b, units, Math.max(0, room));
-                }
-            }
-            Reservation r = new Reservation(reservationId, budgets, units, at, expiresAt);
-            reservations.put(reservationId, r);
-            unsettled.add(r);
-            charge(r, units);
+        }
+        return out;
+    }
+
+    private ReserveResult reserveLocked(String reservationId, List<Budget> budgets, long units, Instant at,
+            Instant expiresAt) {
+        Reservation existing = reservations.get(reservationId);
+        if (existing != null && existing.status != Status.RELEASED) {
             return new ReserveResult.Reserved(reservationId);
         }
+        for (Budget b : budgets) {
+            // a limit lowered below what is already counted leaves a negative room: report none
+            long room = b.limit() - counted(b, at);
+            if (units > room) {
+                return new ReserveResult.Exhausted(b, units, Math.max(0, room));
+            }
+        }
+        Reservation r = new Reservation(reservationId, budgets, units, at, expiresAt);
+        reservations.put(reservationId, r);
+        unsettled.add(r);
+        charge(r, units);
+        return new ReserveResult.Reserved(reservationId);
     }
 
     @Override
@@ -109,6 +130,42 @@ public final class InMemoryCapLedger implements CapLedger {
             }
             settle(r, Status.COMMITTED, actualUnits);
             return true;
+        }
+    }
+
+    /** Checks every item against its reservation first, then settles them, under one hold of the lock. */
+    @Override
+    public List<Boolean> commitAll(List<CommitRequest> commits, Instant at) {
+        CapChecks.commits(commits, at);
+        synchronized (lock) {
+            for (int i = 0; i < commits.size(); i++) {
+                Reservation r = reservations.get(commits.get(i).reservationId());
+                if (r != null) {
+                    CapChecks.actualUnits("commits[" + i + "].actualUnits", commits.get(i).actualUnits(), r.reserved);
+                }
+            }
+            List<Boolean> out = new ArrayList<>(commits.size());
+            for (CommitRequest c : commits) {
+                Reservation r = reservations.get(c.reservationId());
+                boolean settles = r != null && r.status == Status.RESERVED;
+                if (settles) {
+                    settle(r, Status.COMMITTED, c.actualUnits());
+                }
+                out.add(settles);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public List<Boolean> releaseAll(List<String> reservationIds, Instant at) {
+        CapChecks.releases(reservationIds, at);
+        synchronized (lock) {
+            List<Boolean> out = new ArrayList<>(reservationIds.size());
+            for (String id : reservationIds) {
+                out.add(release(id, at));
+            }
+            return out;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.copytrade.core.store;
 
 import dev.copytrade.core.model.IdempotencyKey;
+import dev.copytrade.core.internal.StoreChecks;
 import dev.copytrade.core.record.CopyTradeRecord;
 import dev.copytrade.core.record.RecordDraft;
 import dev.copytrade.core.record.RecordStatus;
@@ -78,8 +79,11 @@ public interface CopyTradeStore {
     }
 
     /**
-     * {@link #transition} for many records, same per-record semantics (each transition and its debts
-     * atomic together, debts recorded only for applied transitions), results in input order.
+     * {@link #transition} for many records in as few round trips as the store allows, with the same
+     * per-record semantics (each transition and its debts atomic together, debts recorded only for
+     * applied transitions); results in input order. Transitions of one record apply in input order, as
+     * one at a time would. On {@link StoreException} some may have been applied, as with {@code transition}.
+     * The default loops over {@code transition}.
      */
     default List<TransitionResult> transitionAll(List<Transition> transitions) {
         List<TransitionResult> out = new ArrayList<>(transitions.size());
@@ -87,6 +91,23 @@ public interface CopyTradeStore {
             out.add(transition(t));
         }
         return out;
+    }
+
+    /**
+     * {@link #transitionAll(List)} for a caller that holds each record as it last saw it:
+     * {@code current.get(i)} is the copy of {@code transitions.get(i)}'s record (or null). Same semantics
+     * and results; a store may use the copies as {@link #transition(CopyTradeRecord, Transition)} does, to
+     * skip reading rows back. The group commit of the executor's finalizes calls this. The default
+     * ignores the copies (but for a single transition, which goes to {@code transition(current, t)}).
+     *
+     * @throws dev.copytrade.core.model.InvalidInputException if the two lists differ in size
+     */
+    default List<TransitionResult> transitionAll(List<CopyTradeRecord> current, List<Transition> transitions) {
+        StoreChecks.requireSameSize(current, transitions);
+        if (transitions.size() == 1) {
+            return List.of(transition(current.get(0), transitions.get(0)));
+        }
+        return transitionAll(transitions);
     }
 
     /**

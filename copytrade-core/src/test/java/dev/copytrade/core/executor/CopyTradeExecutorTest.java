@@ -582,6 +582,11 @@ class CopyTradeExecutorTest {
                 bad("parallelism", "1025", b -> b.parallelism(1025)),
                 bad("chainId", "0", b -> b.chainId(0)),
                 bad("instanceId", " ", b -> b.instanceId(" ")),
+                bad("groupCommit.maxBatch", "0", b -> b.groupCommit(0, Duration.ofMillis(5))),
+                bad("groupCommit.maxBatch", "10001", b -> b.groupCommit(10_001, Duration.ofMillis(5))),
+                bad("groupCommit.maxDelay", "PT-0.001S", b -> b.groupCommit(64, Duration.ofMillis(-1))),
+                bad("groupCommit.maxDelay", "PT1.001S", b -> b.groupCommit(64, Duration.ofMillis(1001))),
+                bad("groupCommit.maxDelay", "null", b -> b.groupCommit(64, null)),
                 bad("clock", "null", b -> b.clock(null)));
     }
 

@@ -108,6 +108,28 @@ class ExecutorDebtTest {
     }
 
     @Test
+    @DisplayName("a fan-out whose final writes are group-committed records each failed leg's debt and tells of it once")
+    void fanOutWithGroupCommitRecordsEveryDebt() {
+        CopyTradeExecutor ex = executor(b -> b.parallelism(4));
+        List<Follower> followers = new ArrayList<>();
+        for (int n = 1; n <= 12; n++) {
+            // distinct signers, so the fan-out runs on the worker pool and its finals are queued
+            followers.add(n % 3 == 0 ? follower(n) : broke(n));
+        }
+
+        List<CopyResult> results = ex.executeAll(Fixtures.trade(), followers);
+
+        assertThat(results).extracting(CopyResult::outcome).containsOnly(Outcome.EXECUTED);
+        for (int i = 0; i < followers.size(); i++) {
+            boolean owes = brokeProxies.contains(followers.get(i).wallet().value());
+            assertThat(ledger.findByRecord(results.get(i).record().id())).as("follower %d", i + 1)
+                    .hasSize(owes ? 1 : 0);
+        }
+        assertThat(ledger.all()).hasSize(8);
+        assertThat(listener.events.stream().filter(e -> e.startsWith("debts1:"))).hasSize(8);
+    }
+
+    @Test
     @DisplayName("a settled reimbursement leaves no debt, and a SELL runs no reimbursement")
     void settledLegLeavesNoDebt() {
         CopyTradeExecutor ex = executor(b -> b);

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.copytrade.core.cap.Budget;
 import dev.copytrade.core.cap.BudgetWindow;
 import dev.copytrade.core.cap.CapLedger;
+import dev.copytrade.core.cap.CommitRequest;
+import dev.copytrade.core.cap.ReserveRequest;
 import dev.copytrade.core.cap.ReserveResult;
 import dev.copytrade.core.cap.ReserveResult.Exhausted;
 import dev.copytrade.core.cap.ReserveResult.Reserved;
@@ -13,8 +15,10 @@ import dev.copytrade.core.model.InvalidInputException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -36,6 +40,14 @@ public abstract class CapLedgerContract {
 
     /** The ledger under test; called once or more per test, may return the same instance every time. */
     protected abstract CapLedger ledger();
+
+    /**
+     * A second ledger over the same budgets, as another process would have: a database ledger on its own
+     * connection pool. The concurrency tests race it against {@link #ledger()}. Default: the same ledger.
+     */
+    protected CapLedger otherLedger() {
+        return ledger();
+    }
 
     /** A key or id no other test (or earlier run against a shared database) has used. */
     protected static String fresh(String name) {
@@ -322,6 +334,146 @@ public abstract class CapLedgerContract {
         assertUsed(T0.plus(Duration.ofMinutes(90)), 100 * USDC, window);
     }
 
+    // ---- batches ----------------------------------------------------------------------------------
+
+    private static ReserveRequest request(String id, long units, Instant at, Budget... budgets) {
+        return new ReserveRequest(id, List.of(budgets), units, at, NEVER);
+    }
+
+    @Test
+    @DisplayName("Scenario: A batch reservation decides each item as one reserve after another would")
+    void reserveAllDecidesEachItemInInputOrder() {
+        Budget day = daily("batch-day", 100 * USDC);
+        Budget window = rolling("batch-rolling", Duration.ofHours(1), 100 * USDC);
+        Budget tight = daily("batch-tight", 10 * USDC);
+        String before = reserved(20 * USDC, T0, day);
+        String released = reserved(5 * USDC, T0, tight);
+        assertThat(ledger().release(released, T0)).isTrue();
+        String a = fresh("batch-a");
+        String b = fresh("batch-b");
+        String c = fresh("batch-c");
+        String d = fresh("batch-d");
+        String e = fresh("batch-e");
+
+        List<ReserveResult> results = ledger().reserveAll(List.of(
+                request(a, 50 * USDC, T0, day, window),
+                request(b, 40 * USDC, T0, window, day, tight),
+                request(before, 20 * USDC, T0, day),
+                request(a, 50 * USDC, T0, day, window),
+                request(c, 30 * USDC, T0, day, window),
+                request(released, 10 * USDC, T0, tight),
+                request(d, 1, T0, tight),
+                request(b, 10 * USDC, T0, window, day),
+                request(e, 1, T0)));
+
+        assertThat(results).containsExactly(
+                new Reserved(a),
+                new Exhausted(day, 40 * USDC, 30 * USDC),
+                new Reserved(before),
+                new Reserved(a),
+                new Reserved(c),
+                new Reserved(released),
+                new Exhausted(tight, 1, 0),
+                new Exhausted(day, 10 * USDC, 0),
+                new Reserved(e));
+        assertUsed(T0, 100 * USDC, day);
+        assertUsed(T0, 80 * USDC, window);
+        assertUsed(T0, 10 * USDC, tight);
+        assertThat(ledger().commit(a, 50 * USDC, T0)).as("a was reserved once, for 50").isTrue();
+        assertThat(ledger().release(c, T0)).isTrue();
+        assertUsed(T0, 70 * USDC, day);
+        assertUsed(T0, 50 * USDC, window);
+        assertThat(ledger().reserve(b, List.of(window, day), 10 * USDC, T0, NEVER))
+                .as("b was refused twice: it holds nothing and may reserve now").isEqualTo(new Reserved(b));
+        assertThat(ledger().reserveAll(List.of())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a repeated id refused in a batch is decided again by its next item; rolling spend in the batch counts")
+    void reserveAllCountsWhatTheBatchItselfCharged() {
+        Budget window = rolling("batch-window", Duration.ofMinutes(10), 10);
+        Budget day = daily("batch-days", 10);
+        String x = fresh("batch-x");
+        Instant tomorrow = T0.plus(Duration.ofDays(1));
+
+        List<ReserveResult> results = ledger().reserveAll(List.of(
+                request(fresh("batch"), 6, T0, window, day),
+                request(x, 6, T0.plus(Duration.ofMinutes(5)), window),
+                request(x, 4, T0.plus(Duration.ofMinutes(5)), window),
+                request(fresh("batch"), 10, T0.plus(Duration.ofMinutes(21)), window),
+                request(fresh("batch"), 10, tomorrow, day),
+                request(fresh("batch"), 5, T0, day)));
+
+        assertThat(results).extracting(r -> r instanceof Reserved).containsExactly(true, false, true, true, true, false);
+        assertThat(results.get(1)).isEqualTo(new Exhausted(window, 6, 4));
+        assertThat(results.get(5)).isEqualTo(new Exhausted(day, 5, 4));
+        assertUsed(T0.plus(Duration.ofMinutes(5)), 10, window);
+        assertUsed(T0.plus(Duration.ofMinutes(21)), 10, window);
+        assertUsed(T0, 6, day);
+        assertUsed(tomorrow, 10, day);
+        assertThat(ledger().commit(x, 4, T0)).as("x holds the 4 its second item reserved").isTrue();
+    }
+
+    @Test
+    @DisplayName("commitAll and releaseAll settle each item as commit and release would")
+    void batchSettlementSettlesEachItemOnce() {
+        Budget day = daily("settle-day", 100 * USDC);
+        Budget window = rolling("settle-rolling", Duration.ofHours(1), 100 * USDC);
+        String a = reserved(30 * USDC, T0, day, window);
+        String b = reserved(20 * USDC, T0, day, window);
+        String c = reserved(10 * USDC, T0, day, window);
+        String committed = reserved(5 * USDC, T0, day);
+        assertThat(ledger().commit(committed, 5 * USDC, T0)).isTrue();
+        String released = reserved(5 * USDC, T0, day);
+        assertThat(ledger().release(released, T0)).isTrue();
+
+        List<Boolean> commits = ledger().commitAll(List.of(new CommitRequest(a, 12 * USDC),
+                new CommitRequest(committed, USDC), new CommitRequest(fresh("unknown"), 1),
+                new CommitRequest(released, 0), new CommitRequest(a, 30 * USDC), new CommitRequest(b, 20 * USDC)),
+                T0.plusSeconds(1));
+
+        assertThat(commits).containsExactly(true, false, false, false, false, true);
+        assertUsed(T0.plusSeconds(1), 47 * USDC, day);
+        assertUsed(T0.plusSeconds(1), 42 * USDC, window);
+        assertThat(ledger().releaseAll(List.of(c, a, c, fresh("unknown")), T0.plusSeconds(2)))
+                .containsExactly(true, false, false, false);
+        assertUsed(T0.plusSeconds(2), 37 * USDC, day);
+        assertUsed(T0.plusSeconds(2), 32 * USDC, window);
+        assertThat(ledger().commit(c, 0, T0.plusSeconds(3))).as("released by the batch").isFalse();
+        assertThat(ledger().release(a, T0.plusSeconds(3))).as("committed by the batch").isFalse();
+        assertThat(ledger().commitAll(List.of(), T0)).isEmpty();
+        assertThat(ledger().releaseAll(List.of(), T0)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("commitAll refuses an item over what its reservation holds, naming it, and leaves it reserved")
+    void commitAllRefusesAnItemOverItsReservation() {
+        Budget day = daily("settle-over", 100 * USDC);
+        String ok = reserved(10 * USDC, T0, day);
+        String over = reserved(10 * USDC, T0, day);
+
+        assertThatThrownBy(() -> ledger().commitAll(List.of(new CommitRequest(ok, 5 * USDC),
+                new CommitRequest(over, 10 * USDC + 1)), T0)).isInstanceOfSatisfying(InvalidInputException.class,
+                        e -> assertThat(e.field()).endsWith("actualUnits"));
+
+        assertThat(ledger().commit(over, 10 * USDC, T0)).as("the refused item is still reserved").isTrue();
+        assertRefused("commits", () -> ledger().commitAll(null, T0));
+        assertRefused("reservationIds[0]", () -> ledger().releaseAll(Arrays.asList((String) null), T0));
+        assertRefused("actualUnits", () -> new CommitRequest(ok, -1));
+    }
+
+    @Test
+    @DisplayName("bad batches are refused naming the field, before anything is charged")
+    void badBatchesNameTheField() {
+        Budget day = daily("batch-input", 100 * USDC);
+        assertRefused("requests", () -> ledger().reserveAll(null));
+        assertRefused("requests[1]", () -> ledger().reserveAll(Arrays.asList(request(fresh("ok"), 1, T0, day), null)));
+        assertRefused("units", () -> request(fresh("input"), 0, T0, day));
+        assertRefused("budgets", () -> request(fresh("input"), 1, T0, day, day));
+        assertRefused("expiresAt", () -> new ReserveRequest(fresh("input"), List.of(day), 1, T0, T0.minusSeconds(1)));
+        assertUsed(T0, 0, day);
+    }
+
     // ---- input ------------------------------------------------------------------------------------
 
     @Test
@@ -351,29 +503,65 @@ public abstract class CapLedgerContract {
     @Test
     @DisplayName("Scenario: Concurrent reservations never overshoot the cap")
     void concurrentReservationsNeverOvershootTheCap() {
+        spendFromManyThreadsUntilRefused(t -> 1);
+    }
+
+    @Test
+    @DisplayName("Scenario: Batch reservations racing single ones never overshoot the cap")
+    void batchReservationsRacingSingleOnesNeverOvershootTheCap() {
+        // half the threads reserve one order at a time, the other half ten at once, through the other ledger
+        spendFromManyThreadsUntilRefused(t -> t % 2 == 0 ? 1 : 10);
+    }
+
+    /**
+     * {@link #THREADS} threads spend one budget (once per kind of window) until it refuses them, each in
+     * batches of {@code batchOf.apply(thread)} orders (1: {@code reserve}; more: {@code reserveAll} on
+     * {@link #otherLedger()}), then commit what they got (one at a time, or with {@code commitAll}): the
+     * committed total is the limit, give or take
+     * less than one order, and the ledger says so.
+     */
+    private void spendFromManyThreadsUntilRefused(IntFunction<Integer> batchOf) {
         long limit = 1_000 * USDC;
         long order = 7 * USDC;
         // one window at a time: charged together, the first budget locked would hide a race on the other
         for (Budget cap : List.of(daily("race-day", limit), rolling("race-rolling", Duration.ofHours(24), limit))) {
             List<Integer> committedPerThread = Concurrently.run(THREADS, t -> {
-                List<String> mine = new ArrayList<>();
-                while (true) {
-                    String id = fresh("race");
-                    if (reserve(id, order, T0, cap) instanceof Exhausted) {
-                        break;
+                int batch = batchOf.apply(t);
+                CapLedger mine = batch == 1 ? ledger() : otherLedger();
+                List<String> held = new ArrayList<>();
+                boolean refused = false;
+                while (!refused) {
+                    List<ReserveRequest> requests = new ArrayList<>(batch);
+                    for (int i = 0; i < batch; i++) {
+                        requests.add(new ReserveRequest(fresh("race"), List.of(cap), order, T0, NEVER));
                     }
-                    mine.add(id);
+                    List<ReserveResult> results = batch == 1
+                            ? List.of(mine.reserve(requests.get(0).reservationId(), List.of(cap), order, T0, NEVER))
+                            : mine.reserveAll(requests);
+                    for (int i = 0; i < batch; i++) {
+                        if (results.get(i) instanceof Exhausted) {
+                            refused = true;
+                        } else {
+                            held.add(requests.get(i).reservationId());
+                        }
+                    }
                 }
-                for (String id : mine) {
-                    assertThat(ledger().commit(id, order, T0)).isTrue();
+                if (batch == 1) {
+                    for (String id : held) {
+                        assertThat(mine.commit(id, order, T0)).isTrue();
+                    }
+                } else {
+                    assertThat(mine.commitAll(held.stream().map(id -> new CommitRequest(id, order)).toList(), T0))
+                            .hasSize(held.size()).doesNotContain(false);
                 }
-                return mine.size();
+                return held.size();
             });
 
             long committed = committedPerThread.stream().mapToLong(n -> n * order).sum();
             assertThat(committed).as(cap.window().toString()).isLessThanOrEqualTo(limit);
             assertThat(limit - committed).as(cap.window().toString()).isLessThan(order);
             assertUsed(T0, committed, cap);
+            assertThat(otherLedger().used(cap, T0)).isEqualTo(committed);
         }
     }
 }

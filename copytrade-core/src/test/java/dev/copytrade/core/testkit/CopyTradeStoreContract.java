@@ -72,6 +72,14 @@ public abstract class CopyTradeStoreContract {
         return null;
     }
 
+    /**
+     * A second store over the same records, as another process would have: a database store on its own
+     * connection pool. The batch races use it for the other side. Default: the same store.
+     */
+    protected CopyTradeStore otherStore() {
+        return store();
+    }
+
     /** The test clock: {@link Records#T0} plus {@code seconds}. */
     protected static Instant now(long seconds) {
         return T0.plusSeconds(seconds);
@@ -169,6 +177,69 @@ public abstract class CopyTradeStoreContract {
             assertThat(store().findByKey(r.record().key())).contains(r.record());
         }
         assertThat(store().prewriteAll(List.of())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("Scenario: A batch prewrite racing another pool on its keys inserts each key once")
+    void batchPrewriteRacingAnotherPoolInsertsEachKeyOnce() {
+        for (int round = 0; round < 5; round++) {
+            // more than one PostgreSQL statement's worth: 700 existing, 1,000 new, 600 raced from the other pool
+            List<RecordDraft> existingDrafts = drafts(700);
+            Map<String, CopyTradeRecord> existing = new HashMap<>();
+            for (PrewriteResult r : store().prewriteAll(existingDrafts)) {
+                existing.put(r.record().key().value(), r.record());
+            }
+            List<RecordDraft> fresh = drafts(1_000);
+            List<RecordDraft> raced = drafts(600);
+            List<RecordDraft> batch = new ArrayList<>();
+            for (int i = 0; i < 2_300; i++) {
+                batch.add(i % 23 < 7 ? existingDrafts.get(i / 23 * 7 + i % 23)
+                        : i % 23 < 17 ? fresh.get(i / 23 * 10 + i % 23 - 7) : raced.get(i / 23 * 6 + i % 23 - 17));
+            }
+            List<RecordDraft> racedReversed = new ArrayList<>(raced.subList(300, 600));
+            java.util.Collections.reverse(racedReversed);
+
+            List<List<PrewriteResult>> sides = Concurrently.run(3, side -> switch (side) {
+                case 0 -> store().prewriteAll(batch);
+                // the other pool: the first half one by one, the second half as a batch in reverse order
+                case 1 -> raced.subList(0, 300).stream().map(d -> otherStore().prewrite(Records.redelivery(d))).toList();
+                default -> otherStore().prewriteAll(racedReversed.stream().map(Records::redelivery).toList());
+            });
+
+            String context = "round " + round;
+            List<PrewriteResult> mine = sides.get(0);
+            assertThat(mine).as(context).hasSize(batch.size());
+            Map<String, PrewriteResult> others = new HashMap<>();
+            sides.get(1).forEach(r -> others.put(r.record().key().value(), r));
+            sides.get(2).forEach(r -> others.put(r.record().key().value(), r));
+            for (int i = 0; i < batch.size(); i++) {
+                RecordDraft d = batch.get(i);
+                PrewriteResult r = mine.get(i);
+                String k = d.key().value();
+                assertThat(store().findByKey(d.key())).as(context).contains(r.record());
+                if (existing.containsKey(k)) {
+                    assertThat(r).as(context + " existing").isEqualTo(new PrewriteResult(existing.get(k), false));
+                } else if (!others.containsKey(k)) {
+                    assertThat(r.inserted()).as(context + " new").isTrue();
+                    assertThat(r.record()).as(context).isEqualTo(d.toRecord(r.record().id()));
+                } else {
+                    PrewriteResult theirs = others.get(k);
+                    assertThat(r.inserted() ^ theirs.inserted()).as(context + " raced: exactly one side inserts " + k)
+                            .isTrue();
+                    assertThat(r.record()).as(context).isEqualTo(theirs.record());
+                    assertThat(r.record().detail()).as(context + " the winner's draft is what is stored")
+                            .isEqualTo(r.inserted() ? d.detail() : Map.of("delivery", "again"));
+                }
+            }
+        }
+    }
+
+    private static List<RecordDraft> drafts(int n) {
+        List<RecordDraft> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(Records.pending(now(300)));
+        }
+        return out;
     }
 
     // ---- transition -----------------------------------------------------------------------------
@@ -337,6 +408,46 @@ public abstract class CopyTradeStoreContract {
             assertThat(store().findById(r.transition().id())).contains(r.current());
         }
         assertThat(store().transitionAll(List.of())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("transitionAll with the caller's copies returns what transitionAll returns, stale copies included")
+    void transitionAllWithCopiesMatchesTheRows() {
+        CopyTradeRecord fresh = pending();
+        CopyTradeRecord moved = pending();
+        CopyTradeRecord renewed = pending();
+        CopyTradeRecord renewedKept = pending();
+        CopyTradeRecord lost = pending();
+        CopyTradeRecord unknownCopy = pending();
+        // behind the caller's back: another actor moves one, a lease is renewed (no version change) on two
+        CopyTradeRecord movedNow = move(moved, SUBMITTED, now(1));
+        assertThat(store().renewLease(renewed.id(), PENDING, OWNER, now(900))).isTrue();
+        assertThat(store().renewLease(renewedKept.id(), PENDING, OWNER, now(900))).isTrue();
+        move(lost, EXPIRED, now(1));
+        List<CopyTradeRecord> copies = java.util.Arrays.asList(fresh, moved, renewed, renewedKept, lost, null);
+        List<Transition> batch = List.of(
+                Records.transition(fresh.id(), PENDING, EXECUTED, now(7)),
+                Records.transition(moved.id(), SUBMITTED, FAILED, now(7)),
+                Records.transition(renewed.id(), PENDING, FAILED, now(7)),
+                Transition.submitted(renewedKept.id(), now(7), "ref-7", 7L, null, null),
+                Records.transition(lost.id(), PENDING, EXECUTED, now(7)),
+                Records.transition(unknownCopy.id(), PENDING, SKIPPED, now(7)));
+
+        List<TransitionResult> results = store().transitionAll(copies, batch);
+
+        assertThat(results).extracting(TransitionResult::transition).containsExactlyElementsOf(batch);
+        assertThat(results).extracting(TransitionResult::applied).containsExactly(true, true, true, true, false, true);
+        for (TransitionResult r : results) {
+            assertThat(store().findById(r.transition().id())).as("%s", r.transition()).contains(r.current());
+        }
+        assertThat(results.get(0).current()).isEqualTo(fresh.apply(batch.get(0)));
+        assertThat(results.get(1).current().version()).isEqualTo(movedNow.version() + 1);
+        assertThat(results.get(3).current().leaseUntil()).as("the renewed lease is kept").isEqualTo(now(900));
+        assertThat(results.get(4).current().status()).isEqualTo(EXPIRED);
+        assertThat(store().transitionAll(List.of(), List.of())).isEmpty();
+        assertThatThrownBy(() -> store().transitionAll(List.of(fresh), List.of()))
+                .isInstanceOfSatisfying(dev.copytrade.core.model.InvalidInputException.class,
+                        e -> assertThat(e.field()).isEqualTo("current"));
     }
 
     // ---- leases ---------------------------------------------------------------------------------

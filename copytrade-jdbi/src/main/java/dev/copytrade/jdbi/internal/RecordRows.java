@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.SqlStatement;
@@ -120,6 +121,121 @@ public final class RecordRows {
                 .bind("created_at" + suffix, timestamp(d.createdAt()))
                 .bind("updated_at" + suffix, timestamp(d.createdAt()))
                 .bind("version" + suffix, 0);
+    }
+
+    /**
+     * PostgreSQL: the {@code SELECT} that turns one array parameter per column ({@link #bindDraftArrays})
+     * into the rows of {@link #INSERT_COLUMNS}, so a batch of any size is one short statement the server
+     * parses and plans once, instead of a VALUES list with tens of thousands of parameters.
+     */
+    public static final String UNNEST_DRAFTS = "SELECT v.idempotency_key, v.client_order_id, v.signal_id, v.leader,"
+            + " v.condition_id, v.token_id, v.slug, v.leader_side, v.leader_price, v.leader_size,"
+            + " " + fromEpochMicros("v.leader_time") + ", v.follower_id, v.wallet, v.signer, v.order_side, v.order_price,"
+            + " v.order_shares, v.order_notional, v.status, v.reason, CAST(v.detail AS JSONB), v.dry_run, v.lease_owner,"
+            + " " + fromEpochMicros("v.lease_until") + ", " + fromEpochMicros("v.created_at") + ", "
+            + fromEpochMicros("v.created_at") + ", 0"
+            + " FROM unnest(CAST(:keys AS VARCHAR[]), CAST(:coids AS VARCHAR[]), CAST(:signals AS VARCHAR[]),"
+            + " CAST(:leaders AS VARCHAR[]), CAST(:conditions AS VARCHAR[]), CAST(:tokens AS VARCHAR[]),"
+            + " CAST(:slugs AS VARCHAR[]), CAST(:leaderSides AS VARCHAR[]), CAST(:leaderPrices AS BIGINT[]),"
+            + " CAST(:leaderSizes AS BIGINT[]), CAST(:leaderTimes AS BIGINT[]), CAST(:followers AS VARCHAR[]),"
+            + " CAST(:wallets AS VARCHAR[]), CAST(:signers AS VARCHAR[]), CAST(:orderSides AS VARCHAR[]),"
+            + " CAST(:orderPrices AS BIGINT[]), CAST(:orderShares AS BIGINT[]), CAST(:orderNotionals AS BIGINT[]),"
+            + " CAST(:statuses AS VARCHAR[]), CAST(:reasons AS VARCHAR[]), CAST(:details AS VARCHAR[]),"
+            + " CAST(:dryRuns AS BOOLEAN[]), CAST(:leaseOwners AS VARCHAR[]), CAST(:leaseUntils AS BIGINT[]),"
+            + " CAST(:createdAts AS BIGINT[])) AS v(idempotency_key, client_order_id, signal_id, leader, condition_id,"
+            + " token_id, slug, leader_side, leader_price, leader_size, leader_time, follower_id, wallet, signer,"
+            + " order_side, order_price, order_shares, order_notional, status, reason, detail, dry_run, lease_owner,"
+            + " lease_until, created_at)";
+
+    /** Binds the drafts (already {@link #asStored}) column by column for {@link #UNNEST_DRAFTS}. */
+    public static void bindDraftArrays(SqlStatement<?> stmt, List<RecordDraft> drafts) {
+        int n = drafts.size();
+        String[] keys = new String[n];
+        String[] coids = new String[n];
+        String[] signals = new String[n];
+        String[] leaders = new String[n];
+        String[] conditions = new String[n];
+        String[] tokens = new String[n];
+        String[] slugs = new String[n];
+        String[] leaderSides = new String[n];
+        Long[] leaderPrices = new Long[n];
+        Long[] leaderSizes = new Long[n];
+        Long[] leaderTimes = new Long[n];
+        String[] followers = new String[n];
+        String[] wallets = new String[n];
+        String[] signers = new String[n];
+        String[] orderSides = new String[n];
+        Long[] orderPrices = new Long[n];
+        Long[] orderShares = new Long[n];
+        Long[] orderNotionals = new Long[n];
+        String[] statuses = new String[n];
+        String[] reasons = new String[n];
+        String[] details = new String[n];
+        Boolean[] dryRuns = new Boolean[n];
+        String[] leaseOwners = new String[n];
+        Long[] leaseUntils = new Long[n];
+        Long[] createdAts = new Long[n];
+        for (int i = 0; i < n; i++) {
+            RecordDraft d = drafts.get(i);
+            LeaderTrade t = d.trade();
+            CopyOrder o = d.order();
+            keys[i] = d.key().value();
+            coids[i] = d.clientOrderId().value();
+            signals[i] = t.signalId().value();
+            leaders[i] = t.leader().value();
+            conditions[i] = t.market().conditionId();
+            tokens[i] = t.market().tokenId();
+            slugs[i] = t.market().slug();
+            leaderSides[i] = t.side().name();
+            leaderPrices[i] = t.price().micros();
+            leaderSizes[i] = t.size().micros();
+            leaderTimes[i] = epochMicros(t.timestamp());
+            followers[i] = d.followerId().value();
+            wallets[i] = d.wallet().value();
+            signers[i] = d.signer().value();
+            orderSides[i] = o == null ? null : o.side().name();
+            orderPrices[i] = o == null ? null : o.limitPrice().micros();
+            orderShares[i] = o == null ? null : o.shares().micros();
+            orderNotionals[i] = o == null ? null : o.notional().micros();
+            statuses[i] = d.status().name();
+            reasons[i] = d.reason() == null ? null : d.reason().name();
+            details[i] = FlatJson.write(d.detail());
+            dryRuns[i] = d.dryRun();
+            leaseOwners[i] = d.leaseOwner();
+            leaseUntils[i] = epochMicros(d.leaseUntil());
+            createdAts[i] = epochMicros(d.createdAt());
+        }
+        stmt.bind("keys", array("varchar", keys)).bind("coids", array("varchar", coids))
+                .bind("signals", array("varchar", signals)).bind("leaders", array("varchar", leaders))
+                .bind("conditions", array("varchar", conditions)).bind("tokens", array("varchar", tokens))
+                .bind("slugs", array("varchar", slugs)).bind("leaderSides", array("varchar", leaderSides))
+                .bind("leaderPrices", array("int8", leaderPrices)).bind("leaderSizes", array("int8", leaderSizes))
+                .bind("leaderTimes", array("int8", leaderTimes)).bind("followers", array("varchar", followers))
+                .bind("wallets", array("varchar", wallets)).bind("signers", array("varchar", signers))
+                .bind("orderSides", array("varchar", orderSides)).bind("orderPrices", array("int8", orderPrices))
+                .bind("orderShares", array("int8", orderShares)).bind("orderNotionals", array("int8", orderNotionals))
+                .bind("statuses", array("varchar", statuses)).bind("reasons", array("varchar", reasons))
+                .bind("details", array("varchar", details)).bind("dryRuns", array("bool", dryRuns))
+                .bind("leaseOwners", array("varchar", leaseOwners)).bind("leaseUntils", array("int8", leaseUntils))
+                .bind("createdAts", array("int8", createdAts));
+    }
+
+    /**
+     * An instant as microseconds since the epoch (truncated, as every store keeps it), or null: how array
+     * parameters carry instants, cheaper to encode than text and exact ({@link #fromEpochMicros}).
+     */
+    public static Long epochMicros(Instant i) {
+        return i == null ? null : i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
+    }
+
+    /** PostgreSQL: the {@code TIMESTAMPTZ} of an {@link #epochMicros} expression (null stays null), exact. */
+    public static String fromEpochMicros(String expr) {
+        return "(TIMESTAMPTZ 'epoch' + " + expr + " * INTERVAL '1 microsecond')";
+    }
+
+    /** A PostgreSQL array parameter ({@code elementType} as {@code Connection.createArrayOf} names it; nulls allowed). */
+    public static Argument array(String elementType, Object[] values) {
+        return (pos, stmt, ctx) -> stmt.setArray(pos, stmt.getConnection().createArrayOf(elementType, values));
     }
 
     /** {@code (:a_0, :b_0, ...)} for one row of a multi-row VALUES; {@code detailCast} wraps the detail param. */

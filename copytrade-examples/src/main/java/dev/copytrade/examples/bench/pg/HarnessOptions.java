@@ -2,13 +2,13 @@ package dev.copytrade.examples.bench.pg;
 
 /** The harness's command line; {@link #parse} throws {@link IllegalArgumentException} naming the bad option. */
 record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTable, int bigTable, int stale,
-        boolean skipSweep, boolean breakdown, int mutexOps, boolean skipMutex, boolean mutexOnly, String jdbcUrl,
-        String user, String password, boolean help) {
+        boolean skipSweep, boolean breakdown, int mutexOps, boolean skipMutex, boolean mutexOnly, boolean fanOut,
+        String jdbcUrl, String user, String password, boolean help) {
 
     static final String USAGE = String.join("\n",
             "usage: PostgresHarness [--trades N] [--threads N] [--warmup N] [--runs N]",
             "                       [--big-table N] [--small-table N] [--stale N] [--skip-sweep] [--breakdown]",
-            "                       [--mutex-ops N] [--skip-mutex | --mutex-only]",
+            "                       [--mutex-ops N] [--skip-mutex | --mutex-only] [--fan-out]",
             "                       [--jdbc-url URL [--user U] [--password P]]",
             "  --trades N       trades per measured run, over all threads (default 20000)",
             "  --threads N      threads = signers = followers, one each (default 8)",
@@ -19,6 +19,8 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
             "  --small-table N  rows in the small sweep table (default 10000)",
             "  --stale N        stale in-flight rows in each sweep table (default 1000)",
             "  --skip-sweep     measure only the write path",
+            "  --fan-out        also run FanOutBenchmark at its defaults on the same server (1,000 followers,",
+            "                   the per-follower path beside it, 20 s of sustained 100-follower fan-outs)",
             "  --breakdown      also measure the store alone (prewrite + transition, no executor), to tell",
             "                   the store's cost from the executor's when the ratio is low",
             "  --mutex-ops N    acquire + release round trips per measured run of each mutex shape (default 4000)",
@@ -40,6 +42,7 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
         int mutexOps = 4_000;
         boolean skipMutex = false;
         boolean mutexOnly = false;
+        boolean fanOut = false;
         boolean help = false;
         String url = null;
         String user = null;
@@ -59,6 +62,7 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
                 case "--mutex-ops" -> mutexOps = number(args, ++i, a, 8);
                 case "--skip-mutex" -> skipMutex = true;
                 case "--mutex-only" -> mutexOnly = true;
+                case "--fan-out" -> fanOut = true;
                 case "--jdbc-url" -> url = value(args, ++i, a);
                 case "--user" -> user = value(args, ++i, a);
                 case "--password" -> password = value(args, ++i, a);
@@ -82,10 +86,10 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
             throw new IllegalArgumentException("--jdbc-url must be a jdbc:postgresql: URL");
         }
         return new HarnessOptions(trades, threads, warmup, runs, small, big, stale, skipSweep, breakdown, mutexOps,
-                skipMutex, mutexOnly, url, user, password, help);
+                skipMutex, mutexOnly, fanOut, url, user, password, help);
     }
 
-    private static int number(String[] args, int i, String option, int min) {
+    static int number(String[] args, int i, String option, int min) {
         String v = value(args, i, option);
         try {
             int n = Integer.parseInt(v.replace("_", "").replace(",", ""));
@@ -98,7 +102,7 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
         }
     }
 
-    private static String value(String[] args, int i, String option) {
+    static String value(String[] args, int i, String option) {
         if (i >= args.length) {
             throw new IllegalArgumentException(option + " needs a value");
         }
@@ -111,6 +115,7 @@ record HarnessOptions(int trades, int threads, int warmup, int runs, int smallTa
         return "trades=" + trades + " threads=" + threads + " warmup=" + warmup + " runs=" + runs + " smallTable="
                 + smallTable + " bigTable=" + bigTable + " stale=" + stale + " skipSweep=" + skipSweep + " breakdown=" + breakdown
                 + " mutexOps=" + mutexOps + " skipMutex=" + skipMutex + " mutexOnly=" + mutexOnly
+                + " fanOut=" + fanOut
                 + (jdbcUrl == null ? " server=embedded" : " server=" + redact(jdbcUrl));
     }
 

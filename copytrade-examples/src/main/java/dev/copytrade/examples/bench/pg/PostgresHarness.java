@@ -24,6 +24,7 @@ import java.util.function.ToDoubleFunction;
  *       plan of the claim query;
  *   <li>MUTEX: {@code JdbiScopedTxMutex} acquire + release round trips, uncontended, within one process and
  *       across two.
+ *   <li>with {@code --fan-out}, {@link FanOutBenchmark} at its defaults.
  * </ol>
  *
  * By default it starts an embedded PostgreSQL 17 with fsync and synchronous_commit on; {@code --jdbc-url}
@@ -49,9 +50,17 @@ public final class PostgresHarness {
      * @param claimUsesPartialIndex whether the claim's plan on the large table names the in-flight index
      * @param mutex acquire + release round trips per second by shape ({@code MutexRoundTrips.SHAPES} names),
      *     empty with {@code --skip-mutex}
+     * @param fanOut the fan-out benchmark's numbers with {@code --fan-out}, else null
      */
     public record Results(Stats raw, Stats store, Stats pipeline, double ratio, Stats sweepSmall, Stats sweepBig,
-            double sweepRatio, double claimRatio, boolean claimUsesPartialIndex, Map<String, Stats> mutex) {}
+            double sweepRatio, double claimRatio, boolean claimUsesPartialIndex, Map<String, Stats> mutex,
+            FanOutBenchmark.Results fanOut) {
+
+        Results withFanOut(FanOutBenchmark.Results f) {
+            return new Results(raw, store, pipeline, ratio, sweepSmall, sweepBig, sweepRatio, claimRatio,
+                    claimUsesPartialIndex, mutex, f);
+        }
+    }
 
     private static final String RULE = "-".repeat(100);
 
@@ -105,17 +114,22 @@ public final class PostgresHarness {
             List<TableNames> created = new ArrayList<>();
             CountingDataSource counted = new CountingDataSource(server.pool());
             try {
-                Results r = new Results(null, null, null, Double.NaN, null, null, 0, 0, false, Map.of());
+                Results r = new Results(null, null, null, Double.NaN, null, null, 0, 0, false, Map.of(), null);
                 if (!o.mutexOnly()) {
                     WriteResults w = writes(o, server, counted, run, created, out);
                     r = new Results(w.raw, w.store, w.pipeline, w.pipeline.median() / w.raw.median(), null, null, 0, 0,
-                            false, Map.of());
+                            false, Map.of(), null);
                     if (!o.skipSweep()) {
                         r = sweeps(o, server, counted, run, created, r, out);
                     }
                 }
                 if (!o.skipMutex()) {
                     r = withMutex(r, mutex(o, server, run, created, out));
+                }
+                if (o.fanOut()) {
+                    out.println(RULE);
+                    out.println("[5] FAN-OUT (FanOutBenchmark at its defaults, on this server)");
+                    r = r.withFanOut(FanOutBenchmark.run(FanOutBenchmark.Options.parse(new String[0]), server, out));
                 }
                 out.println(RULE);
                 out.printf("load:       1-minute load average %.2f at the end%n", ServerProbe.loadAverage());
@@ -366,12 +380,12 @@ public final class PostgresHarness {
                 last.counts().statements(), last.counts().commits(), 100 * bgClaim.median() / bg.median(),
                 (sm.median() - smClaim.median()) / o.stale(), (bg.median() - bgClaim.median()) / o.stale());
         return new Results(writes.raw(), writes.store(), writes.pipeline(), writes.ratio(), sm, bg, ratio, claimRatio,
-                usesIndex, Map.of());
+                usesIndex, Map.of(), null);
     }
 
     private static Results withMutex(Results r, Map<String, Stats> mutex) {
         return new Results(r.raw(), r.store(), r.pipeline(), r.ratio(), r.sweepSmall(), r.sweepBig(), r.sweepRatio(),
-                r.claimRatio(), r.claimUsesPartialIndex(), mutex);
+                r.claimRatio(), r.claimUsesPartialIndex(), mutex, r.fanOut());
     }
 
     private static Map<String, Stats> mutex(HarnessOptions o, ServerProbe server, String run, List<TableNames> created,

@@ -48,12 +48,20 @@ final class ServerProbe implements AutoCloseable {
 
     /** Starts the embedded server unless a URL is given; the pool has one connection per thread plus two. */
     static ServerProbe start(HarnessOptions o) throws IOException {
-        int poolSize = o.threads() + 2;
-        if (o.jdbcUrl() != null) {
-            return new ServerProbe(null, o.jdbcUrl(), o.user(), o.password(), poolSize);
+        // the fan-out benchmark's per-follower path runs one connection per thread at its default parallelism
+        int poolSize = o.fanOut() ? Math.max(o.threads(), FanOutBenchmark.Options.parse(new String[0]).parallelism())
+                : o.threads();
+        return start(o.jdbcUrl(), o.user(), o.password(), poolSize + 2);
+    }
+
+    /** The embedded server (fsync and synchronous_commit on) when {@code jdbcUrl} is null, else that server. */
+    static ServerProbe start(String jdbcUrl, String user, String password, int poolSize) throws IOException {
+        if (jdbcUrl != null) {
+            return new ServerProbe(null, jdbcUrl, user, password, poolSize);
         }
         // zonky turns synchronous_commit off by default; a benchmark of durable writes must not
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setServerConfig("max_connections", "300")
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .start();

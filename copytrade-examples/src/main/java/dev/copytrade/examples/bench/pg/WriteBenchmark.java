@@ -2,17 +2,10 @@ package dev.copytrade.examples.bench.pg;
 
 import dev.copytrade.core.executor.CopyResult;
 import dev.copytrade.core.executor.CopyTradeExecutor;
-import dev.copytrade.core.guardrail.EmergencyPause;
-import dev.copytrade.core.guardrail.FollowerAllowlist;
-import dev.copytrade.core.guardrail.GuardrailChain;
-import dev.copytrade.core.guardrail.MaxNotionalPerTrade;
-import dev.copytrade.core.model.Address;
 import dev.copytrade.core.model.CopyOrder;
 import dev.copytrade.core.model.LeaderTrade;
 import dev.copytrade.core.model.Shares;
 import dev.copytrade.core.model.SignalId;
-import dev.copytrade.core.model.Usdc;
-import dev.copytrade.core.policy.CopyPolicy;
 import dev.copytrade.core.policy.Follower;
 import dev.copytrade.core.record.CopyTradeRecord;
 import dev.copytrade.core.record.Fill;
@@ -38,10 +31,8 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -97,15 +88,7 @@ final class WriteBenchmark implements AutoCloseable {
         this.rawUpdate = "UPDATE " + rawTable + " SET status = 'EXECUTED', updated_at = ?, version = version + 1,"
                 + " venue_ref = ?, fill_shares = ?, fill_notional = ?, fill_ref = ?, lease_owner = NULL,"
                 + " lease_until = NULL WHERE id = ? AND status = 'PENDING'";
-        this.followers = new ArrayList<>(threadCount);
-        Set<Address> wallets = new LinkedHashSet<>();
-        CopyPolicy fiveDollars = CopyPolicy.fixed(Usdc.of("5")).build();
-        for (int t = 0; t < threadCount; t++) {
-            String wallet = "0x" + String.format("%040x", 0xf011_0000L + t);
-            Follower f = Follower.eoa("bench-follower-" + t, wallet, fiveDollars);
-            followers.add(f);
-            wallets.add(f.wallet());
-        }
+        this.followers = BenchFollowers.fiveDollars("bench-follower-", 0xf011_0000L, threadCount);
         this.storeOnly = JdbiCopyTradeStore.builder(counted).dialect(Dialect.POSTGRESQL).tableNames(storeNames)
                 .build();
         JdbiCopyTradeStore store = JdbiCopyTradeStore.builder(counted).dialect(Dialect.POSTGRESQL)
@@ -113,9 +96,7 @@ final class WriteBenchmark implements AutoCloseable {
         this.executor = CopyTradeExecutor.builder()
                 .store(store)
                 .chainAdapter(new SimulatedChainAdapter())
-                .guardrails(GuardrailChain.of(new EmergencyPause(false),
-                        new MaxNotionalPerTrade(Usdc.of("100"), MaxNotionalPerTrade.OverCap.SKIP),
-                        new FollowerAllowlist(wallets)))
+                .guardrails(BenchFollowers.guardrails(followers))
                 .inFlightTtl(IN_FLIGHT_TTL)
                 .instanceId("bench-pipeline")
                 .parallelism(1)
