@@ -41,10 +41,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -191,9 +194,11 @@ public final class CopyTradeExecutor implements AutoCloseable {
         } catch (RuntimeException e) {
             // nothing was sent for any follower: give back every reservation and report each one
             unchargeAll(plans, now);
+            log.error("prewrite or cap reservation failed for the {} followers of signal {}; nothing was sent", n,
+                    trade.signalId(), e);
             List<CopyResult> failed = new ArrayList<>(n);
             for (Plan p : plans) {
-                failed.add(notRecorded(p, e));
+                failed.add(notRecordedQuietly(p, e));
             }
             return failed;
         }
@@ -223,9 +228,11 @@ public final class CopyTradeExecutor implements AutoCloseable {
             driveFinals(all, deferred);
             all.join();
         }
+        // a failed group commit fails all its writes with one exception: its stack trace is logged once
+        Set<Throwable> logged = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int i = 0; i < n; i++) {
             if (deferred[i] != null) {
-                results[i] = deferred[i].settle();
+                results[i] = deferred[i].settle(logged);
             }
         }
         return List.of(results);
@@ -263,14 +270,17 @@ public final class CopyTradeExecutor implements AutoCloseable {
             this.recordId = recordId;
         }
 
-        /** The outcome, as {@link #finish} would have returned it; called once the write has answered. */
-        CopyResult settle() {
+        /**
+         * The outcome, as {@link #finish} would have returned it; called once the write has answered.
+         * {@code logged}: the write failures whose stack trace was already logged.
+         */
+        CopyResult settle(Set<Throwable> logged) {
             TransitionResult r;
             try {
                 r = written.join();
             } catch (CompletionException | CancellationException e) {
                 RuntimeException cause = e.getCause() instanceof RuntimeException re ? re : e;
-                return notWritten(before, transition, unknownCause, cause);
+                return notWritten(before, transition, unknownCause, cause, logged.add(cause));
             }
             return settled(before, transition, unknownCause, r);
         }
@@ -595,15 +605,24 @@ public final class CopyTradeExecutor implements AutoCloseable {
         try {
             r = finals.transition(before, t);
         } catch (RuntimeException e) {
-            return notWritten(before, t, unknownCause, e);
+            return notWritten(before, t, unknownCause, e, true);
         }
         return settled(before, t, unknownCause, r);
     }
 
-    /** The outcome of a final write that failed: the record stays as it was, in flight, for the sweeper. */
-    private CopyResult notWritten(CopyTradeRecord before, Transition t, Throwable unknownCause, RuntimeException e) {
-        log.warn("record {}: could not write {}; it stays {} for the sweeper to resolve", before.id(), t.to(),
-                before.status(), e);
+    /**
+     * The outcome of a final write that failed: the record stays as it was, in flight, for the sweeper.
+     * {@code withStack}: log the exception's stack trace (once per failed group write is enough).
+     */
+    private CopyResult notWritten(CopyTradeRecord before, Transition t, Throwable unknownCause, RuntimeException e,
+            boolean withStack) {
+        if (withStack) {
+            log.warn("record {}: could not write {}; it stays {} for the sweeper to resolve", before.id(), t.to(),
+                    before.status(), e);
+        } else {
+            log.warn("record {}: could not write {} ({}); it stays {} for the sweeper to resolve", before.id(), t.to(),
+                    e.getMessage(), before.status());
+        }
         if (t.to() == RecordStatus.SUBMITTED) {
             listeners.onOutcomeUnknown(before, unknownCause);
         }
@@ -658,6 +677,11 @@ public final class CopyTradeExecutor implements AutoCloseable {
     private CopyResult notRecorded(Plan plan, RuntimeException e) {
         log.error("prewrite or cap reservation failed for signal {} follower {}; nothing was sent", plan.trade.signalId(),
                 plan.follower.id(), e);
+        return notRecordedQuietly(plan, e);
+    }
+
+    /** {@link #notRecorded} for a follower of a fan-out whose failure was logged once for all of them. */
+    private CopyResult notRecordedQuietly(Plan plan, RuntimeException e) {
         listeners.onPrewriteFailed(plan.trade, plan.follower, e);
         return new CopyResult(plan.follower.id(), Outcome.NOT_RECORDED, null, e);
     }
