@@ -37,7 +37,7 @@ import java.util.Random;
  *   <li>every 18th trade is delivered a second time by the {@code "chain"} source after the
  *       {@code "ws"} one, spelled differently (upper-case tx hash, mixed-case wallet, lower-case side,
  *       size with 6 decimals): the library must recognise it as the same signal;
- *   <li>SELLs, also by leaders whose followers never bought the token: there is no position check yet,
+ *   <li>SELLs, also by leaders whose followers never bought the token: this demo does not enable the RequirePosition guardrail,
  *       so a follower either copies them (selling what it does not hold) or skips them by side filter;
  *   <li>dust trades on long-shot outcomes, below every follower's minimum and the venue's $1 minimum;
  *   <li>a burst of {@value #BURST} trades by one leader on one 15-minute market within 4 seconds;

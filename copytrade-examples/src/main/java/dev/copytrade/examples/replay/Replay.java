@@ -70,7 +70,7 @@ public final class Replay {
                 new DemoFollower(Follower.eoa("bob-prop10", "0xb0b5e11e2f3a4b5c6d7e8f9012a3b4c5d6e7f809",
                         CopyPolicy.proportional("0.1").minPerTrade(Usdc.of("0.5")).maxPerTrade(Usdc.of("20"))
                                 .build()),
-                        "0.1 x leader notional, $0.50..$20, copies SELLs too (no position check yet)", true),
+                        "0.1 x leader notional, $0.50..$20, copies SELLs too (RequirePosition not enabled in this demo)", true),
                 new DemoFollower(Follower.eoa("carol-counter", "0xca201c0de7f6e5d4c3b2a1908f7e6d5c4b3a2910",
                         CopyPolicy.proportional("0.5").direction(Direction.COUNTER).maxPerTrade(Usdc.of("40"))
                                 .raiseToVenueMinimum(true).build()),

@@ -177,7 +177,7 @@ public final class ReplayReport {
         out.append(String.format("%n  created by this run %d, written by earlier runs %d; the store holds %d records"
                 + " in all%n", s.createdRecords(), s.earlier().records(), s.storeTotal()));
         if (!s.dryRun()) {
-            out.append("note: SELLs are sent without a position check (not built yet), so followers may sell"
+            out.append("note: this demo does not enable the RequirePosition guardrail, so followers may sell"
                     + " tokens they do not hold; the simulated venue fills them.\n");
         }
         out.append("result: ").append(s.consistent() ? "consistent" : "INCONSISTENT").append('\n');
