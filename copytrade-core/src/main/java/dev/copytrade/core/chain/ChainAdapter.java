@@ -68,6 +68,10 @@ public interface ChainAdapter {
      * Looks up an order by client order id / venue reference / nonce, for the reconciler. Must answer
      * {@link LookupResult.NotFound} only when the venue proved it has no such order; when in doubt,
      * {@link LookupResult.Unknown}.
+     *
+     * <p>An adapter whose orders carry settlement legs must report them in {@link LookupResult.Filled}
+     * too: when the executor's final write failed (a debt the database refused, a crash), the sweeper
+     * records the record and its debts from this answer, and a leg not reported here is a debt forgotten.
      */
     LookupResult lookup(OrderLookup lookup);
 }
