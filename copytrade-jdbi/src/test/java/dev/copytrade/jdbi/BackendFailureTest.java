@@ -86,6 +86,10 @@ class BackendFailureTest {
             running.set(false);
             killer.join();
             assertThat(kills.get()).as("seed=" + seed + ": the test must actually kill backends").isPositive();
+            // the killer's last round may have hit connections idle in the pool, which Hikari hands out again
+            // without a check when they were used within its alive-bypass window; the checks below read the
+            // store and must not fail on such a leftover
+            victimPool.getHikariPoolMXBean().softEvictConnections();
 
             VenueConsistency.assertNoOrphanOrder(store, venue, results, i -> trade(seed, i, clock), follower,
                     "seed=" + seed);
