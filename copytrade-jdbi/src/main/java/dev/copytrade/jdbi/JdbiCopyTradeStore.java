@@ -15,6 +15,7 @@ import dev.copytrade.core.debt.DebtDraft;
 import dev.copytrade.jdbi.internal.DebtRows;
 import dev.copytrade.jdbi.internal.FlatJson;
 import dev.copytrade.jdbi.internal.RecordRows;
+import dev.copytrade.jdbi.internal.Retry;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -417,24 +418,7 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
      * it survived, is retried.
      */
     private <T> T inBatchTransaction(String what, boolean severalWrites, HandleCallback<T, RuntimeException> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return severalWrites ? jdbi.inTransaction(work) : jdbi.withHandle(work);
-            } catch (JdbiException e) {
-                if (attempt >= BATCH_ATTEMPTS || !isRetryable(e)) {
-                    throw new StoreException(what + " failed: " + JdbiBuilder.rootMessage(e), e);
-                }
-            }
-        }
-    }
-
-    private static boolean isRetryable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && ("40P01".equals(s.getSQLState()) || "40001".equals(s.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
+        return Retry.run(jdbi, what, Retry.POSTGRES_TRANSIENT, BATCH_ATTEMPTS, severalWrites, work);
     }
 
     /**

@@ -24,9 +24,18 @@ public final class Retry {
      */
     public static <T> T inTransaction(Jdbi jdbi, String what, Set<String> transientStates, int attempts,
             HandleCallback<T, RuntimeException> work) {
+        return run(jdbi, what, transientStates, attempts, true, work);
+    }
+
+    /**
+     * As {@link #inTransaction}, or, when {@code transaction} is false, on a handle in auto-commit: for
+     * work that is a single statement, atomic on its own, so BEGIN and COMMIT would be round trips for nothing.
+     */
+    public static <T> T run(Jdbi jdbi, String what, Set<String> transientStates, int attempts, boolean transaction,
+            HandleCallback<T, RuntimeException> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return jdbi.inTransaction(work);
+                return transaction ? jdbi.inTransaction(work) : jdbi.withHandle(work);
             } catch (JdbiException | StoreException e) {
                 if (!transientStates.contains(sqlState(e)) || attempt >= attempts) {
                     throw e instanceof StoreException se ? se
