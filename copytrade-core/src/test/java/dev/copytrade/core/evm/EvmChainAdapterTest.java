@@ -358,6 +358,7 @@ class EvmChainAdapterTest {
                 BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(10_000_000_000L));
         String raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, Credentials.create(key)));
         assertThat(node.web3j().ethSendRawTransaction(raw).send().hasError()).isFalse();
-        assertThat(node.minedCount(AnvilNode.addressOf(key))).isEqualTo(nonce + 1);
+        assertThat(node.awaitMinedCount(AnvilNode.addressOf(key), nonce + 1, java.time.Duration.ofSeconds(10)))
+                .isEqualTo(nonce + 1);
     }
 }

@@ -88,7 +88,8 @@ class EvmKilledAfterBroadcastTest {
             CopyTradeRecord left = inFlight.get(0);
             assertThat(left.venueRef()).isEqualTo(hash);
             assertThat(left.nonce()).isZero();
-            assertThat(node.minedCount(signer)).as("the broadcast transaction was mined").isEqualTo(1);
+            assertThat(node.awaitMinedCount(signer, 1, Duration.ofSeconds(10)))
+                    .as("the broadcast transaction was mined").isEqualTo(1);
 
             // the restarted process: its sweeper, once the dead process's lease has run out
             Clock later = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(11));

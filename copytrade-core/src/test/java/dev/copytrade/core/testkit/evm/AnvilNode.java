@@ -156,6 +156,23 @@ public final class AnvilNode implements AutoCloseable {
         return count(address, DefaultBlockParameterName.LATEST);
     }
 
+    /**
+     * Waits until {@code expected} transactions of {@code address} are mined. Auto-mining answers
+     * {@code eth_sendRawTransaction} when the transaction enters the pool and mines it right after, so
+     * reading the count at once races the miner (a CI machine lost that race).
+     *
+     * @return the mined count reached, or the last one read when {@code timeout} passed first
+     */
+    public long awaitMinedCount(Address address, long expected, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long mined = minedCount(address);
+        while (mined < expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            mined = minedCount(address);
+        }
+        return mined;
+    }
+
     /** Mined plus waiting in the pool. */
     public long pendingCount(Address address) {
         return count(address, DefaultBlockParameterName.PENDING);
