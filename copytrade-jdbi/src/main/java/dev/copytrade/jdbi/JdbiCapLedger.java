@@ -144,22 +144,25 @@ public final class JdbiCapLedger implements CapLedger {
     public ReserveResult reserve(String reservationId, List<Budget> budgetList, long units, Instant at, Instant expiresAt) {
         CapChecks.reserve(reservationId, budgetList, units, at, expiresAt);
         try {
-            return inTransaction("reserve", h -> reserveIn(h, reservationId, budgetList, units, at, expiresAt));
+            return inTransaction("reserve", h -> reserveIn(h, reservationId, budgetList, units, at, expiresAt, false));
         } catch (Refused r) {
             return r.result;
         }
     }
 
-    /** The steps of one reservation inside the caller's transaction; a refusal throws {@link Refused}. */
+    /**
+     * The steps of one reservation inside the caller's transaction; a refusal throws {@link Refused}.
+     * {@code rowHeld}: this transaction already holds the id's row ({@link #claimInIdOrder}).
+     */
     private ReserveResult reserveIn(Handle h, String reservationId, List<Budget> budgetList, long units, Instant at,
-            Instant expiresAt) {
+            Instant expiresAt, boolean rowHeld) {
         List<Visit> visits = new ArrayList<>(budgetList.size());
         for (int i = 0; i < budgetList.size(); i++) {
             visits.add(Visit.of(i, budgetList.get(i), at));
         }
         visits.sort(Visit.LOCK_ORDER);
-        if (!claimId(h, reservationId, units, at, expiresAt)) {
-            return new ReserveResult.Reserved(reservationId);
+        if (!claimId(h, reservationId, units, at, expiresAt, rowHeld)) {
+            return ReserveResult.Reserved.alreadyHeld(reservationId);
         }
         Visit refused = null;
         long refusedRoom = 0;
@@ -175,7 +178,7 @@ public final class JdbiCapLedger implements CapLedger {
             throw new Refused(new ReserveResult.Exhausted(refused.budget(), units, refusedRoom));
         }
         insertCharges(h, reservationId, visits, units, at);
-        return new ReserveResult.Reserved(reservationId);
+        return ReserveResult.Reserved.created(reservationId);
     }
 
     /**
@@ -193,12 +196,13 @@ public final class JdbiCapLedger implements CapLedger {
             return inTransaction("reserveAll", h -> new BatchReservation(h, checked).run());
         }
         return inTransaction("reserveAll", h -> {
+            Set<String> placeholders = claimInIdOrder(h, checked);
             List<ReserveResult> out = new ArrayList<>(checked.size());
             for (ReserveRequest r : checked) {
                 String savepoint = "item" + out.size();
                 h.savepoint(savepoint);
                 try {
-                    out.add(reserveIn(h, r.reservationId(), r.budgets(), r.units(), r.at(), r.expiresAt()));
+                    out.add(reserveIn(h, r.reservationId(), r.budgets(), r.units(), r.at(), r.expiresAt(), true));
                     h.releaseSavepoint(savepoint);
                 } catch (Refused refused) {
                     // JDBI forgets a savepoint it rolled back to: nothing left to release
@@ -206,8 +210,41 @@ public final class JdbiCapLedger implements CapLedger {
                     out.add(refused.result);
                 }
             }
+            if (!placeholders.isEmpty()) {
+                // ids this batch claimed but never reserved (refused): leave no row, as a refused reserve leaves none
+                h.createUpdate("DELETE FROM " + reservations + " WHERE reservation_id IN (<ids>) AND status = 'RELEASED'")
+                        .bindList("ids", new ArrayList<>(placeholders)).execute();
+            }
             return out;
         });
+    }
+
+    /**
+     * H2: takes the reservation row of every id the batch names, in id order, before any item is decided, so
+     * two batches naming the same ids in other orders never wait on each other in a cycle (H2 does not detect
+     * that deadlock: both would wait out the lock timeout, again on every retry). An existing row is locked; a
+     * missing one is inserted as RELEASED with no units (a placeholder the item's reserve then takes, as it
+     * takes a released id); returns the placeholders.
+     */
+    private Set<String> claimInIdOrder(Handle h, List<ReserveRequest> requests) {
+        TreeMap<String, ReserveRequest> firsts = new TreeMap<>();
+        for (ReserveRequest r : requests) {
+            firsts.putIfAbsent(r.reservationId(), r);
+        }
+        Set<String> placeholders = new HashSet<>();
+        for (ReserveRequest r : firsts.values()) {
+            int inserted = insertIfAbsent(h, "INSERT INTO " + reservations + " (reservation_id, status, reserved_units,"
+                    + " units, spent_at, expires_at) VALUES (:id, 'RELEASED', 0, 0, :at, :expiresAt)", "reservation_id",
+                    u -> u.bind("id", r.reservationId()).bind("at", RecordRows.timestamp(r.at()))
+                            .bind("expiresAt", RecordRows.timestamp(r.expiresAt())));
+            if (inserted == 1) {
+                placeholders.add(r.reservationId());
+            } else if (h.createQuery("SELECT status FROM " + reservations + " WHERE reservation_id = :id FOR UPDATE")
+                    .bind("id", r.reservationId()).mapTo(String.class).findOne().isEmpty()) {
+                throw racingInsert("reservation " + r.reservationId());
+            }
+        }
+        return placeholders;
     }
 
     /** A budget counter or lock row: what a batch locks, in {@link #ORDER} (the single reserve's order). */
@@ -409,7 +446,7 @@ public final class JdbiCapLedger implements CapLedger {
         private ReserveResult decide(ReserveRequest r, Map<String, ReserveRequest> accepted, List<Object[]> charges) {
             String id = r.reservationId();
             if (held.contains(id)) {
-                return new ReserveResult.Reserved(id);
+                return ReserveResult.Reserved.alreadyHeld(id);
             }
             long units = r.units();
             for (Budget b : r.budgets()) {
@@ -432,7 +469,7 @@ public final class JdbiCapLedger implements CapLedger {
                 }
                 charges.add(new Object[] {id, b.key(), v.window(), v.daily() ? text(v.bucket()) : null, text(at), units});
             }
-            return new ReserveResult.Reserved(id);
+            return ReserveResult.Reserved.created(id);
         }
 
         /** What a budget counts against a new reservation at {@code at}, as the single reserve reads it. */
@@ -534,11 +571,12 @@ public final class JdbiCapLedger implements CapLedger {
      * Makes this call the holder of {@code id}: true when it inserted the row or revived a released one
      * (charge now), false when the id is already reserved or committed (charge nothing).
      */
-    private boolean claimId(Handle h, String id, long units, Instant at, Instant expiresAt) {
-        int inserted = insertIfAbsent(h, "INSERT INTO " + reservations + " (reservation_id, status, reserved_units,"
-                + " units, spent_at, expires_at) VALUES (:id, 'RESERVED', :units, :units, :at, :expiresAt)",
-                "reservation_id", u -> u.bind("id", id).bind("units", units).bind("at", RecordRows.timestamp(at))
-                        .bind("expiresAt", RecordRows.timestamp(expiresAt)));
+    private boolean claimId(Handle h, String id, long units, Instant at, Instant expiresAt, boolean rowHeld) {
+        int inserted = rowHeld ? 0
+                : insertIfAbsent(h, "INSERT INTO " + reservations + " (reservation_id, status, reserved_units, units,"
+                        + " spent_at, expires_at) VALUES (:id, 'RESERVED', :units, :units, :at, :expiresAt)",
+                        "reservation_id", u -> u.bind("id", id).bind("units", units)
+                                .bind("at", RecordRows.timestamp(at)).bind("expiresAt", RecordRows.timestamp(expiresAt)));
         if (inserted == 1) {
             return true;
         }
