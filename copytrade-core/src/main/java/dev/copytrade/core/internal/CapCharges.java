@@ -230,8 +230,12 @@ public final class CapCharges {
     }
 
     /**
-     * {@link #settle} for every record of a group commit, in one {@link CapLedger#commitAll} for the fills and
-     * one {@link CapLedger#releaseAll} for the rest (each left out when empty). Never throws.
+     * {@link #settle} for every record of a group commit or a sweep batch, in one {@link CapLedger#commitAll}
+     * for the fills and one {@link CapLedger#releaseAll} for the rest (each left out when empty). Never throws.
+     * If a batch call fails, every record is settled again one by one ({@link #settle}): settling is
+     * idempotent, so what the batch did settle is a no-op the second time, and one bad item or a passing
+     * database error costs no other record its settlement. A record whose own settlement fails too is left
+     * to its reservation's expiry ({@link CapLedger#releaseExpired}).
      */
     public void settleAll(List<CopyTradeRecord> records, Instant now) {
         if (records.size() == 1) {
@@ -260,8 +264,11 @@ public final class CapCharges {
                 ledger.releaseAll(releases, now);
             }
         } catch (RuntimeException e) {
-            log.error("caps of {} records could not be settled; their reservations stay until they expire",
+            log.warn("caps of {} records could not be settled in one batch; settling them one by one",
                     records.size(), e);
+            for (CopyTradeRecord r : records) {
+                settle(r, now);
+            }
         }
     }
 
