@@ -158,7 +158,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
         try {
             written = store.prewrite(plan.draft);
         } catch (RuntimeException e) {
-            uncharge(plan, now);
+            unchargeAll(List.of(plan), now);
             return notRecorded(plan, e);
         }
         return afterPrewrite(plan, written);
@@ -405,10 +405,31 @@ public final class CopyTradeExecutor implements AutoCloseable {
         }
     }
 
-    /** {@link #uncharge} for every plan of a fan-out, in one ledger call (best effort). */
+    /**
+     * {@link #uncharge} for plans whose prewrite failed, in one ledger call (best effort), except a plan whose
+     * key has a live record after all: a concurrent delivery of the same order found this delivery's
+     * reservation held and wrote its record with it, so the reservation is that record's now. The store is
+     * asked once per such plan; once it fails to answer, the rest are released unasked (an unreachable store
+     * wrote no other delivery's record either, and a failed fan-out should not wait out one timeout per
+     * follower).
+     */
     private void unchargeAll(List<Plan> plans, Instant now) {
         List<String> created = new ArrayList<>();
+        boolean storeAnswers = true;
         for (Plan p : plans) {
+            if (p.created.isEmpty()) {
+                continue;
+            }
+            if (storeAnswers) {
+                try {
+                    if (store.findByKey(p.draft.key()).filter(CopyTradeExecutor::holdsCaps).isPresent()) {
+                        log.warn("record for {} was written by another delivery; its reservation stays", p.draft.key());
+                        continue;
+                    }
+                } catch (RuntimeException e) {
+                    storeAnswers = false;
+                }
+            }
             created.addAll(p.created);
         }
         if (caps == null || created.isEmpty()) {
@@ -424,7 +445,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
     private CopyResult afterPrewrite(Plan plan, PrewriteResult written) {
         CopyTradeRecord r = written.record();
         if (!written.inserted()) {
-            if (r.status() != RecordStatus.EXECUTED && !r.status().isInFlight() && r.status() != RecordStatus.UNKNOWN) {
+            if (!holdsCaps(r)) {
                 // the existing record holds no reservation: give back what this delivery created
                 uncharge(plan, clock.instant());
             } else if (isBuy(plan.draft.order()) && !isBuy(r.order()) && plan.created.contains(plan.draft.key().value())) {
@@ -445,6 +466,11 @@ public final class CopyTradeExecutor implements AutoCloseable {
             return result(Outcome.SKIPPED, r, null);
         }
         return runInFlight(plan, r);
+    }
+
+    /** Whether a record still counts against the caps under its key: it executed, or may yet. */
+    private static boolean holdsCaps(CopyTradeRecord r) {
+        return r.status() == RecordStatus.EXECUTED || r.status().isInFlight() || r.status() == RecordStatus.UNKNOWN;
     }
 
     private static boolean isBuy(CopyOrder order) {

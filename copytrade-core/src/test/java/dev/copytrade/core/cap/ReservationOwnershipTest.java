@@ -23,6 +23,8 @@ import dev.copytrade.core.time.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -43,9 +45,13 @@ class ReservationOwnershipTest {
     private final CopyTradeExecutor executor = CopyTradeExecutor.builder().store(store).chainAdapter(venue).clock(clock)
             .parallelism(1).caps(ledger, caps).build();
 
-    /** An in-memory store whose prewrites (single and batch) throw while {@link #down} is set. */
+    /**
+     * An in-memory store whose prewrites (single and batch) throw while {@link #down} is set; {@link #meanwhile}
+     * makes the next single prewrite run another action to its end first, then throw.
+     */
     private static final class SwitchableStore extends ForwardingStore {
         volatile boolean down;
+        private final AtomicReference<Runnable> meanwhile = new AtomicReference<>();
 
         SwitchableStore() {
             super(new InMemoryCopyTradeStore());
@@ -53,6 +59,11 @@ class ReservationOwnershipTest {
 
         @Override
         public PrewriteResult prewrite(RecordDraft draft) {
+            Runnable first = meanwhile.getAndSet(null);
+            if (first != null) {
+                first.run();
+                throw new StoreException("simulated: this connection broke while another delivery wrote");
+            }
             if (down) {
                 throw new StoreException("simulated: database unavailable");
             }
@@ -129,6 +140,26 @@ class ReservationOwnershipTest {
         assertThat(trades(second)).isZero();
         CopyResult third = executor.execute(trade("fan-third"), second);
         assertThat(third.outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(third.record().reason()).isEqualTo(ReasonCode.BUDGET_EXHAUSTED);
+    }
+
+    @Test
+    @DisplayName("Scenario: A delivery whose prewrite fails keeps a reservation a concurrent duplicate's record now runs on")
+    void failedCreatorKeepsWhatTheWrittenRecordRunsOn() {
+        venue.enqueue(Behavior.timeoutAfterReceive());
+        LeaderTrade signal = trade("raced");
+        CopyResult[] other = new CopyResult[1];
+        // this delivery reserves first (creating the reservation); before its prewrite fails, another delivery of
+        // the same signal, on another thread, finds the reservation held, writes the record and sends
+        store.meanwhile.set(() -> other[0] = CompletableFuture.supplyAsync(() -> executor.execute(signal, first)).join());
+
+        assertThat(executor.execute(signal, first).outcome()).isEqualTo(Outcome.NOT_RECORDED);
+
+        assertThat(other[0].outcome()).as("the other delivery is in flight").isEqualTo(Outcome.IN_FLIGHT);
+        assertThat(ledger.used(global, clock.instant())).as("its record runs on the reservation: it stays")
+                .isEqualTo(7_000_000);
+        assertThat(trades(first)).isEqualTo(1);
+        CopyResult third = executor.execute(trade("raced-third"), second);
         assertThat(third.record().reason()).isEqualTo(ReasonCode.BUDGET_EXHAUSTED);
     }
 
