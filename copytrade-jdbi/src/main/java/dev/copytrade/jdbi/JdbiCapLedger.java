@@ -49,8 +49,9 @@ import org.jdbi.v3.core.statement.Update;
  *
  * <ol>
  *   <li>inserts its reservation row ({@code ON CONFLICT DO NOTHING}); if the id exists and is not
- *       released, it answers {@code Reserved} having charged nothing (a concurrent reserve of the same id
- *       waits on the key, then sees the winner's row);
+ *       released, it answers {@code Reserved} with {@code created} false, having charged nothing (a
+ *       concurrent reserve of the same id waits on the key, then sees the winner's row), so of racing
+ *       reservations of one id exactly one is {@code created};
  *   <li>visits its budgets in one order (sorted by key, then window) so two transactions never wait on
  *       each other's budget rows in a cycle;
  *   <li>charges a UTC-day budget with one conditional {@code UPDATE … SET used = used + :u WHERE … AND
@@ -183,8 +184,9 @@ public final class JdbiCapLedger implements CapLedger {
 
     /**
      * One transaction for the whole batch, decided item by item in input order as {@link #reserve} would.
-     * PostgreSQL: a handful of statements whatever the batch size ({@link BatchReservation}). H2: the steps
-     * of {@code reserve} per item, each under a savepoint a refusal rolls back to.
+     * PostgreSQL: a handful of statements whatever the batch size ({@link BatchReservation}). H2: every id's
+     * row taken in id order first ({@link #claimInIdOrder}), then the steps of {@code reserve} per item, each
+     * under a savepoint a refusal rolls back to.
      */
     @Override
     public List<ReserveResult> reserveAll(List<ReserveRequest> requests) {
