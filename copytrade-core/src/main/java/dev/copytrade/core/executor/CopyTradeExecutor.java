@@ -16,7 +16,6 @@ import dev.copytrade.core.internal.GroupCommit;
 import dev.copytrade.core.internal.Listeners;
 import dev.copytrade.core.internal.SettlementDebts;
 import dev.copytrade.core.model.CopyOrder;
-import dev.copytrade.core.model.IdempotencyKey;
 import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.model.LeaderTrade;
 import dev.copytrade.core.mutex.LocalScopedTxMutex;
