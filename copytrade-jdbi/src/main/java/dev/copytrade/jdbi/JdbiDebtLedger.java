@@ -135,7 +135,7 @@ public final class JdbiDebtLedger implements DebtLedger {
                     .bind("now", RecordRows.timestamp(now)).bind("limit", limit).mapTo(Long.class).list();
             List<Debt> claimed = new ArrayList<>(candidates.size());
             for (long id : candidates) {
-                // the condition again, per row: another claimer may have taken it since the select
+                // locked as selected; the condition stays so the update remains a compare-and-set
                 int won = h.createUpdate("UPDATE " + debts + " SET lease_owner = :owner, lease_until = :until,"
                                 + " version = version + 1 WHERE id = :id AND " + due)
                         .bind("owner", owner).bind("until", RecordRows.timestamp(leaseUntil)).bind("id", id)
