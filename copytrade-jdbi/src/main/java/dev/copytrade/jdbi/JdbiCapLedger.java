@@ -49,8 +49,9 @@ import org.jdbi.v3.core.statement.Update;
  *
  * <ol>
  *   <li>inserts its reservation row ({@code ON CONFLICT DO NOTHING}); if the id exists and is not
- *       released, it answers {@code Reserved} having charged nothing (a concurrent reserve of the same id
- *       waits on the key, then sees the winner's row);
+ *       released, it answers {@code Reserved} with {@code created} false, having charged nothing (a
+ *       concurrent reserve of the same id waits on the key, then sees the winner's row), so of racing
+ *       reservations of one id exactly one is {@code created};
  *   <li>visits its budgets in one order (sorted by key, then window) so two transactions never wait on
  *       each other's budget rows in a cycle;
  *   <li>charges a UTC-day budget with one conditional {@code UPDATE … SET used = used + :u WHERE … AND
@@ -65,8 +66,8 @@ import org.jdbi.v3.core.statement.Update;
  * <p>A commit lowers the charges (and the day counters) by the unspent units; a release deletes the
  * charges and returns their units to the counters; both lock the reservation row first and then the
  * budget rows in the same order. {@code releaseExpired} claims expired reservations with
- * {@code FOR UPDATE SKIP LOCKED} on PostgreSQL (several sweepers never block each other, and a row being
- * committed right now is skipped), in batches of at most {@value #BATCH}. A transaction that loses a
+ * {@code FOR UPDATE SKIP LOCKED} (PostgreSQL and H2: several sweepers never block each other, and a row
+ * being committed right now is skipped), in batches of at most {@value #BATCH}. A transaction that loses a
  * deadlock, a serialization check or (on H2) a racing insert or lock wait is retried whole: nothing it did
  * survived. Instants are kept to the microsecond. Database errors become {@link StoreException}.
  */
@@ -144,22 +145,25 @@ public final class JdbiCapLedger implements CapLedger {
     public ReserveResult reserve(String reservationId, List<Budget> budgetList, long units, Instant at, Instant expiresAt) {
         CapChecks.reserve(reservationId, budgetList, units, at, expiresAt);
         try {
-            return inTransaction("reserve", h -> reserveIn(h, reservationId, budgetList, units, at, expiresAt));
+            return inTransaction("reserve", h -> reserveIn(h, reservationId, budgetList, units, at, expiresAt, false));
         } catch (Refused r) {
             return r.result;
         }
     }
 
-    /** The steps of one reservation inside the caller's transaction; a refusal throws {@link Refused}. */
+    /**
+     * The steps of one reservation inside the caller's transaction; a refusal throws {@link Refused}.
+     * {@code rowHeld}: this transaction already holds the id's row ({@link #claimInIdOrder}).
+     */
     private ReserveResult reserveIn(Handle h, String reservationId, List<Budget> budgetList, long units, Instant at,
-            Instant expiresAt) {
+            Instant expiresAt, boolean rowHeld) {
         List<Visit> visits = new ArrayList<>(budgetList.size());
         for (int i = 0; i < budgetList.size(); i++) {
             visits.add(Visit.of(i, budgetList.get(i), at));
         }
         visits.sort(Visit.LOCK_ORDER);
-        if (!claimId(h, reservationId, units, at, expiresAt)) {
-            return new ReserveResult.Reserved(reservationId);
+        if (!claimId(h, reservationId, units, at, expiresAt, rowHeld)) {
+            return ReserveResult.Reserved.alreadyHeld(reservationId);
         }
         Visit refused = null;
         long refusedRoom = 0;
@@ -175,13 +179,14 @@ public final class JdbiCapLedger implements CapLedger {
             throw new Refused(new ReserveResult.Exhausted(refused.budget(), units, refusedRoom));
         }
         insertCharges(h, reservationId, visits, units, at);
-        return new ReserveResult.Reserved(reservationId);
+        return ReserveResult.Reserved.created(reservationId);
     }
 
     /**
      * One transaction for the whole batch, decided item by item in input order as {@link #reserve} would.
-     * PostgreSQL: a handful of statements whatever the batch size ({@link BatchReservation}). H2: the steps
-     * of {@code reserve} per item, each under a savepoint a refusal rolls back to.
+     * PostgreSQL: a handful of statements whatever the batch size ({@link BatchReservation}). H2: every id's
+     * row taken in id order first ({@link #claimInIdOrder}), then the steps of {@code reserve} per item, each
+     * under a savepoint a refusal rolls back to.
      */
     @Override
     public List<ReserveResult> reserveAll(List<ReserveRequest> requests) {
@@ -193,12 +198,13 @@ public final class JdbiCapLedger implements CapLedger {
             return inTransaction("reserveAll", h -> new BatchReservation(h, checked).run());
         }
         return inTransaction("reserveAll", h -> {
+            Set<String> placeholders = claimInIdOrder(h, checked);
             List<ReserveResult> out = new ArrayList<>(checked.size());
             for (ReserveRequest r : checked) {
                 String savepoint = "item" + out.size();
                 h.savepoint(savepoint);
                 try {
-                    out.add(reserveIn(h, r.reservationId(), r.budgets(), r.units(), r.at(), r.expiresAt()));
+                    out.add(reserveIn(h, r.reservationId(), r.budgets(), r.units(), r.at(), r.expiresAt(), true));
                     h.releaseSavepoint(savepoint);
                 } catch (Refused refused) {
                     // JDBI forgets a savepoint it rolled back to: nothing left to release
@@ -206,8 +212,41 @@ public final class JdbiCapLedger implements CapLedger {
                     out.add(refused.result);
                 }
             }
+            if (!placeholders.isEmpty()) {
+                // ids this batch claimed but never reserved (refused): leave no row, as a refused reserve leaves none
+                h.createUpdate("DELETE FROM " + reservations + " WHERE reservation_id IN (<ids>) AND status = 'RELEASED'")
+                        .bindList("ids", new ArrayList<>(placeholders)).execute();
+            }
             return out;
         });
+    }
+
+    /**
+     * H2: takes the reservation row of every id the batch names, in id order, before any item is decided, so
+     * two batches naming the same ids in other orders never wait on each other in a cycle (H2 does not detect
+     * that deadlock: both would wait out the lock timeout, again on every retry). An existing row is locked; a
+     * missing one is inserted as RELEASED with no units (a placeholder the item's reserve then takes, as it
+     * takes a released id); returns the placeholders.
+     */
+    private Set<String> claimInIdOrder(Handle h, List<ReserveRequest> requests) {
+        TreeMap<String, ReserveRequest> firsts = new TreeMap<>();
+        for (ReserveRequest r : requests) {
+            firsts.putIfAbsent(r.reservationId(), r);
+        }
+        Set<String> placeholders = new HashSet<>();
+        for (ReserveRequest r : firsts.values()) {
+            int inserted = insertIfAbsent(h, "INSERT INTO " + reservations + " (reservation_id, status, reserved_units,"
+                    + " units, spent_at, expires_at) VALUES (:id, 'RELEASED', 0, 0, :at, :expiresAt)", "reservation_id",
+                    u -> u.bind("id", r.reservationId()).bind("at", RecordRows.timestamp(r.at()))
+                            .bind("expiresAt", RecordRows.timestamp(r.expiresAt())));
+            if (inserted == 1) {
+                placeholders.add(r.reservationId());
+            } else if (h.createQuery("SELECT status FROM " + reservations + " WHERE reservation_id = :id FOR UPDATE")
+                    .bind("id", r.reservationId()).mapTo(String.class).findOne().isEmpty()) {
+                throw racingInsert("reservation " + r.reservationId());
+            }
+        }
+        return placeholders;
     }
 
     /** A budget counter or lock row: what a batch locks, in {@link #ORDER} (the single reserve's order). */
@@ -409,7 +448,7 @@ public final class JdbiCapLedger implements CapLedger {
         private ReserveResult decide(ReserveRequest r, Map<String, ReserveRequest> accepted, List<Object[]> charges) {
             String id = r.reservationId();
             if (held.contains(id)) {
-                return new ReserveResult.Reserved(id);
+                return ReserveResult.Reserved.alreadyHeld(id);
             }
             long units = r.units();
             for (Budget b : r.budgets()) {
@@ -432,7 +471,7 @@ public final class JdbiCapLedger implements CapLedger {
                 }
                 charges.add(new Object[] {id, b.key(), v.window(), v.daily() ? text(v.bucket()) : null, text(at), units});
             }
-            return new ReserveResult.Reserved(id);
+            return ReserveResult.Reserved.created(id);
         }
 
         /** What a budget counts against a new reservation at {@code at}, as the single reserve reads it. */
@@ -534,11 +573,12 @@ public final class JdbiCapLedger implements CapLedger {
      * Makes this call the holder of {@code id}: true when it inserted the row or revived a released one
      * (charge now), false when the id is already reserved or committed (charge nothing).
      */
-    private boolean claimId(Handle h, String id, long units, Instant at, Instant expiresAt) {
-        int inserted = insertIfAbsent(h, "INSERT INTO " + reservations + " (reservation_id, status, reserved_units,"
-                + " units, spent_at, expires_at) VALUES (:id, 'RESERVED', :units, :units, :at, :expiresAt)",
-                "reservation_id", u -> u.bind("id", id).bind("units", units).bind("at", RecordRows.timestamp(at))
-                        .bind("expiresAt", RecordRows.timestamp(expiresAt)));
+    private boolean claimId(Handle h, String id, long units, Instant at, Instant expiresAt, boolean rowHeld) {
+        int inserted = rowHeld ? 0
+                : insertIfAbsent(h, "INSERT INTO " + reservations + " (reservation_id, status, reserved_units, units,"
+                        + " spent_at, expires_at) VALUES (:id, 'RESERVED', :units, :units, :at, :expiresAt)",
+                        "reservation_id", u -> u.bind("id", id).bind("units", units)
+                                .bind("at", RecordRows.timestamp(at)).bind("expiresAt", RecordRows.timestamp(expiresAt)));
         if (inserted == 1) {
             return true;
         }
@@ -856,13 +896,14 @@ public final class JdbiCapLedger implements CapLedger {
     }
 
     private int releaseExpiredBatch(Handle h, Instant now, int batch) {
-        String expired = "SELECT reservation_id FROM " + reservations + " WHERE status = 'RESERVED'"
-                + " AND expires_at <= :now ORDER BY expires_at, reservation_id LIMIT :limit";
-        List<String> ids = h.createQuery(dialect == Dialect.POSTGRESQL ? expired + " FOR UPDATE SKIP LOCKED" : expired)
+        // both dialects skip rows another transaction holds (H2 since 2.2.220): a reservation being settled right
+        // now is left to it, and several sweepers never wait on each other
+        List<String> ids = h.createQuery("SELECT reservation_id FROM " + reservations + " WHERE status = 'RESERVED'"
+                        + " AND expires_at <= :now ORDER BY expires_at, reservation_id LIMIT :limit FOR UPDATE SKIP LOCKED")
                 .bind("now", RecordRows.timestamp(now)).bind("limit", batch).mapTo(String.class).list();
         List<String> won = new ArrayList<>(ids.size());
         for (String id : ids) {
-            // the re-check matters on H2, whose candidates are not locked: a commit may have come first
+            // locked and still RESERVED as read; the condition is kept so the update stays a compare-and-set
             int settled = h.createUpdate("UPDATE " + reservations + " SET status = 'RELEASED', settled_at = :now"
                             + " WHERE reservation_id = :id AND status = 'RESERVED' AND expires_at <= :now")
                     .bind("now", RecordRows.timestamp(now)).bind("id", id).execute();

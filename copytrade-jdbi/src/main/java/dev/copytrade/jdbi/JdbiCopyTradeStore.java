@@ -46,7 +46,8 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * batches of either are one statement per 2,000 rows with one array parameter per column
  * ({@code unnest}), in one transaction (one commit); the stale claim is one
  * {@code UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)} served by a partial index over
- * in-flight rows, so any number of processes can sweep at once and the cost follows the stale rows.
+ * in-flight rows, so any number of processes can sweep at once and the cost follows the stale rows (H2: the
+ * same {@code SELECT … FOR UPDATE SKIP LOCKED}, then one update per row, in one transaction).
  * Every statement commits before the method returns. Database errors become {@link StoreException}.
  *
  * <p>Debts: a transition that carries debts ({@code Transition.debts()}) is applied in one transaction
@@ -597,9 +598,11 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
                 return claimed;
             });
         }
-        return call("claimStale", h -> {
+        // H2: one transaction that locks the candidates, skipping rows another transaction holds (H2 2.2.220+
+        // honours SKIP LOCKED; without it one held row made the whole claim wait out the lock timeout and fail)
+        return inTransaction("claimStale", h -> {
             List<Long> candidates = h.createQuery("SELECT id FROM " + table + " WHERE status IN " + IN_FLIGHT
-                            + " AND lease_until <= :now ORDER BY lease_until, id LIMIT :limit")
+                            + " AND lease_until <= :now ORDER BY lease_until, id LIMIT :limit FOR UPDATE SKIP LOCKED")
                     .bind("now", RecordRows.timestamp(now)).bind("limit", limit).mapTo(Long.class).list();
             List<CopyTradeRecord> claimed = new ArrayList<>(candidates.size());
             for (long id : candidates) {

@@ -42,8 +42,8 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * update returned (both or neither, one commit); the claim is one {@code UPDATE … FROM (SELECT … FOR UPDATE
  * SKIP LOCKED)} over a partial index of OPEN and REPAYING rows by due time, so several recovery loops in
  * several processes never receive the same debt, never wait on each other, and their cost follows the due
- * debts, not the history. H2 does the same in short transactions (it has neither data-modifying CTEs nor
- * {@code SKIP LOCKED}; a claim re-checks its condition per row).
+ * debts, not the history. H2 does the same in short transactions (it has no data-modifying CTEs): its claim
+ * selects the due rows {@code FOR UPDATE SKIP LOCKED} (H2 2.2.220+), then updates them one by one.
  *
  * <p>A {@link JdbiCopyTradeStore} over the same tables writes a transition's debts in the transaction of
  * its compare-and-set; this ledger then repays them. Instants are kept to the microsecond. A transaction
@@ -128,13 +128,14 @@ public final class JdbiDebtLedger implements DebtLedger {
             claimed.sort(Comparator.comparing(Debt::nextAttemptAt).thenComparingLong(Debt::id));
             return claimed;
         }
-        return call("claimDue", h -> {
+        // H2: one transaction that locks the candidates, skipping rows another transaction holds, as PostgreSQL
+        return inTransaction("claimDue", h -> {
             List<Long> candidates = h.createQuery("SELECT id FROM " + debts + " WHERE " + due
-                            + " ORDER BY next_attempt_at, id LIMIT :limit")
+                            + " ORDER BY next_attempt_at, id LIMIT :limit FOR UPDATE SKIP LOCKED")
                     .bind("now", RecordRows.timestamp(now)).bind("limit", limit).mapTo(Long.class).list();
             List<Debt> claimed = new ArrayList<>(candidates.size());
             for (long id : candidates) {
-                // the condition again, per row: another claimer may have taken it since the select
+                // locked as selected; the condition stays so the update remains a compare-and-set
                 int won = h.createUpdate("UPDATE " + debts + " SET lease_owner = :owner, lease_until = :until,"
                                 + " version = version + 1 WHERE id = :id AND " + due)
                         .bind("owner", owner).bind("until", RecordRows.timestamp(leaseUntil)).bind("id", id)

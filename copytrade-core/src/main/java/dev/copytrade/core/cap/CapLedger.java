@@ -24,9 +24,12 @@ public interface CapLedger {
     /**
      * Atomically charges {@code units} against every budget in {@code budgets} (all or nothing), under
      * {@code reservationId} (the record's idempotency key). Idempotent: reserving an id that is already
-     * reserved or committed returns {@link ReserveResult.Reserved} and charges nothing more (whatever
-     * budgets and units this call names). An id that was released may be reserved again: that is a new
-     * reservation, charged afresh. When several budgets cannot take it, the result names the first of them
+     * reserved or committed returns {@link ReserveResult.Reserved} with {@code created() == false} and
+     * charges nothing more (whatever budgets and units this call names); {@code created() == true} only when
+     * this call charged the budgets. An id that was released may be reserved again: that is a new
+     * reservation, charged afresh ({@code created}). A caller gives back, when it abandons an order, only the
+     * reservations its own calls created: one that was already held belongs to another delivery of the same
+     * order (a duplicate signal), which may still be running and must keep its budget. When several budgets cannot take it, the result names the first of them
      * in {@code budgets} order. A rolling budget checks the new units against all spend dated from
      * {@code at - length} to {@code at + length} (every window that will count them), which is exact when
      * reservations arrive in time order and never over the limit when they do not.
@@ -45,9 +48,10 @@ public interface CapLedger {
     /**
      * {@link #reserve} for many reservations in as few round trips as the ledger allows (a fan-out reserves
      * every follower's order at once), with the same per-item semantics: each item charges all its budgets or
-     * none, and is idempotent by its id. Items are decided in input order, exactly as one {@code reserve}
-     * after another would decide them: an earlier item may take the room a later one needed, and an id
-     * repeated in the batch is charged at most once. Results are in input order.
+     * none, and is idempotent by its id ({@code created} as {@code reserve} says). Items are decided in input
+     * order, exactly as one {@code reserve} after another would decide them: an earlier item may take the room
+     * a later one needed, and an id repeated in the batch is charged at most once (its first acceptance is
+     * {@code created}, a later one in the batch is not). Results are in input order.
      *
      * <p>Implementations that decide the batch in one transaction (the JDBI ledger) charge nothing when they
      * throw. The default loops over {@code reserve}: when it throws, the items before the failure stay

@@ -3,12 +3,15 @@ package dev.copytrade.core.config;
 import dev.copytrade.core.cap.BudgetWindow;
 import dev.copytrade.core.cap.CapLedger;
 import dev.copytrade.core.cap.CapPolicy;
+import dev.copytrade.core.debt.DebtLedger;
 import dev.copytrade.core.executor.CopyTradeExecutor;
 import dev.copytrade.core.guardrail.AccessList;
 import dev.copytrade.core.guardrail.EmergencyPause;
 import dev.copytrade.core.guardrail.Guardrail;
 import dev.copytrade.core.guardrail.GuardrailChain;
 import dev.copytrade.core.guardrail.MaxNotionalPerTrade;
+import dev.copytrade.core.guardrail.OpenDebtLimit;
+import dev.copytrade.core.guardrail.market.OpenDebtSource;
 import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.model.Usdc;
 import java.time.Duration;
@@ -18,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -50,6 +54,10 @@ import org.slf4j.LoggerFactory;
  * <tr><td>COPY_TRADING_MAX_TRADES_PER_WINDOW</td><td>trades allowed in all per trade window</td><td>off</td></tr>
  * <tr><td>COPY_TRADING_FOLLOWER_MAX_TRADES_PER_WINDOW</td><td>trades allowed per follower per trade window</td><td>off</td></tr>
  * <tr><td>COPY_TRADING_TRADE_WINDOW_MS</td><td>the rolling trade window, in milliseconds</td><td>86400000</td></tr>
+ * <tr><td>COPY_TRADING_MAX_OPEN_DEBT_USD</td><td>the most a follower wallet may owe the bot in open USDC debts
+ * and still be fronted a BUY ({@code 0}: any open debt stops BUYs); needs the {@link DebtLedger}, handed to
+ * {@link #guardrails(DebtLedger)} or {@link #applyTo(CopyTradeExecutor.Builder, CapLedger, DebtLedger,
+ * Guardrail...)}</td><td>off</td></tr>
  * </table>
  */
 public final class GuardrailConfig {
@@ -71,12 +79,13 @@ public final class GuardrailConfig {
     public static final String MAX_TRADES_PER_WINDOW = "COPY_TRADING_MAX_TRADES_PER_WINDOW";
     public static final String FOLLOWER_MAX_TRADES_PER_WINDOW = "COPY_TRADING_FOLLOWER_MAX_TRADES_PER_WINDOW";
     public static final String TRADE_WINDOW_MS = "COPY_TRADING_TRADE_WINDOW_MS";
+    public static final String MAX_OPEN_DEBT_USD = "COPY_TRADING_MAX_OPEN_DEBT_USD";
 
     /** Every name this class reads; any other {@code COPY_TRADING_*} name is warned about. */
     public static final Set<String> KNOWN = Set.of(EMERGENCY_PAUSE, REAL_TRADING, DRY_RUN, EXECUTION_ALLOWLIST,
             WORKER_ALLOWLIST, MAX_TRADE_USD, MAX_TRADE_POLICY, DAILY_CAP_USD, WALLET_DAILY_CAP_USD,
             MARKET_DAILY_CAP_USD, MARKET_CAPS, LEADER_DAILY_CAP_USD, CAP_WINDOW, MAX_TRADES_PER_WINDOW,
-            FOLLOWER_MAX_TRADES_PER_WINDOW, TRADE_WINDOW_MS);
+            FOLLOWER_MAX_TRADES_PER_WINDOW, TRADE_WINDOW_MS, MAX_OPEN_DEBT_USD);
 
     private final boolean paused;
     private final boolean realTrading;
@@ -86,6 +95,7 @@ public final class GuardrailConfig {
     private final Usdc maxTradeUsd;
     private final MaxNotionalPerTrade.OverCap overCap;
     private final CapPolicy caps;
+    private final Usdc maxOpenDebt;
     private final List<String> warnings;
     private final EmergencyPause pause;
 
@@ -98,6 +108,7 @@ public final class GuardrailConfig {
         this.maxTradeUsd = b.maxTradeUsd;
         this.overCap = b.overCap;
         this.caps = b.caps.build();
+        this.maxOpenDebt = b.maxOpenDebt;
         this.warnings = List.copyOf(warnings);
         this.pause = new EmergencyPause(paused);
     }
@@ -186,6 +197,10 @@ public final class GuardrailConfig {
                         "must be at most " + BudgetWindow.MAX_LENGTH.toMillis() + " (366 days)");
             }
             caps.tradeWindow(BudgetWindow.rolling(Duration.ofMillis(ms)));
+        }
+        if (vars.containsKey(MAX_OPEN_DEBT_USD)) {
+            // zero is a setting here, not "off": any open debt stops the wallet's BUYs
+            b.maxOpenDebtUsd(Usdc.parse(MAX_OPEN_DEBT_USD, vars.get(MAX_OPEN_DEBT_USD)));
         }
         for (String w : warnings) {
             log.warn(w);
@@ -293,8 +308,36 @@ public final class GuardrailConfig {
         return out;
     }
 
-    /** The configured guardrails, in evaluation order: pause, allowlists, per-trade cap. */
+    /**
+     * The configured guardrails, in evaluation order: pause, allowlists, per-trade cap.
+     *
+     * @throws InvalidInputException naming {@code debtLedger} when {@value #MAX_OPEN_DEBT_USD} is set: that
+     *     guardrail reads the debt ledger, so use {@link #guardrails(DebtLedger)}
+     */
     public List<Guardrail> guardrails() {
+        return guardrails((DebtLedger) null);
+    }
+
+    /**
+     * The configured guardrails, in evaluation order: pause, allowlists, per-trade cap, open-debt limit (read
+     * from {@code debts}, realtime: asked again under the signer's lock).
+     *
+     * @param debts the bot's debt ledger; may be null only when {@value #MAX_OPEN_DEBT_USD} is not set
+     * @throws InvalidInputException naming {@code debtLedger} when the limit is set and {@code debts} is null
+     */
+    public List<Guardrail> guardrails(DebtLedger debts) {
+        if (maxOpenDebt == null) {
+            return configured(null);
+        }
+        if (debts == null) {
+            throw new InvalidInputException("debtLedger", null, MAX_OPEN_DEBT_USD
+                    + " is set, so the open-debt guardrail needs the bot's DebtLedger: pass it when building the chain");
+        }
+        return configured(debts::openAmountOwedBy);
+    }
+
+    /** The guardrails, the open-debt limit reading {@code debts} (left out when null). */
+    private List<Guardrail> configured(OpenDebtSource debts) {
         List<Guardrail> out = new ArrayList<>();
         out.add(pause);
         if (!executionAllowlist.isEmpty()) {
@@ -306,17 +349,32 @@ public final class GuardrailConfig {
         if (maxTradeUsd != null) {
             out.add(new MaxNotionalPerTrade(maxTradeUsd, overCap));
         }
+        if (maxOpenDebt != null && debts != null) {
+            out.add(new OpenDebtLimit(debts, maxOpenDebt));
+        }
         return out;
+    }
+
+    /**
+     * {@link #applyTo(CopyTradeExecutor.Builder, CapLedger, DebtLedger, Guardrail...)} without a debt ledger.
+     *
+     * @throws InvalidInputException naming {@code debtLedger} if {@value #MAX_OPEN_DEBT_USD} is set
+     */
+    public CopyTradeExecutor.Builder applyTo(CopyTradeExecutor.Builder builder, CapLedger ledger, Guardrail... extra) {
+        return applyTo(builder, ledger, null, extra);
     }
 
     /**
      * Applies everything to an executor builder: guardrails (the configured ones, then {@code extra}),
      * the master switch, dry run and, when any budget is configured, the caps on {@code ledger}.
      *
-     * @throws InvalidInputException naming {@code capLedger} if budgets are configured and no ledger is given
+     * @param debts the debt ledger the open-debt limit reads; may be null when that limit is not set
+     * @throws InvalidInputException naming {@code capLedger} if budgets are configured and no ledger is given,
+     *     or {@code debtLedger} if {@value #MAX_OPEN_DEBT_USD} is set and no debt ledger is given
      */
-    public CopyTradeExecutor.Builder applyTo(CopyTradeExecutor.Builder builder, CapLedger ledger, Guardrail... extra) {
-        List<Guardrail> all = new ArrayList<>(guardrails());
+    public CopyTradeExecutor.Builder applyTo(CopyTradeExecutor.Builder builder, CapLedger ledger, DebtLedger debts,
+            Guardrail... extra) {
+        List<Guardrail> all = new ArrayList<>(guardrails(debts));
         all.addAll(List.of(extra));
         builder.guardrails(GuardrailChain.of(all)).realTrading(realTrading).dryRun(dryRun);
         if (!caps.isEmpty()) {
@@ -342,6 +400,11 @@ public final class GuardrailConfig {
         return caps;
     }
 
+    /** The open-debt limit ({@value #MAX_OPEN_DEBT_USD}), if set. */
+    public Optional<Usdc> maxOpenDebtUsd() {
+        return Optional.ofNullable(maxOpenDebt);
+    }
+
     /** Unknown {@code COPY_TRADING_*} names seen while reading (also logged at WARN). */
     public List<String> warnings() {
         return warnings;
@@ -351,7 +414,8 @@ public final class GuardrailConfig {
     public String toString() {
         return "GuardrailConfig{paused=" + paused + ", realTrading=" + realTrading + ", dryRun=" + dryRun
                 + ", executionAllowlist=" + executionAllowlist + ", workerAllowlist=" + workerAllowlist
-                + ", maxTradeUsd=" + maxTradeUsd + " (" + overCap + "), caps=" + caps + "}";
+                + ", maxTradeUsd=" + maxTradeUsd + " (" + overCap + "), caps=" + caps + ", maxOpenDebtUsd=" + maxOpenDebt
+                + "}";
     }
 
     /** Defaults: nothing paused, real trading off, not dry, no lists, no caps. */
@@ -364,6 +428,7 @@ public final class GuardrailConfig {
         private Usdc maxTradeUsd;
         private MaxNotionalPerTrade.OverCap overCap = MaxNotionalPerTrade.OverCap.SKIP;
         private final CapPolicy.Builder caps = CapPolicy.builder();
+        private Usdc maxOpenDebt;
 
         private Builder() {}
 
@@ -398,6 +463,15 @@ public final class GuardrailConfig {
             return this;
         }
 
+        /**
+         * The most a follower wallet may owe in open USDC debts and still be fronted a BUY ({@link Usdc#ZERO}:
+         * any open debt stops it); the chain then needs the {@link DebtLedger}.
+         */
+        public Builder maxOpenDebtUsd(Usdc limit) {
+            this.maxOpenDebt = InvalidInputException.requireNonNull("maxOpenDebtUsd", limit);
+            return this;
+        }
+
         /** The budgets; see {@link CapPolicy.Builder}. */
         public CapPolicy.Builder caps() {
             return caps;
@@ -409,7 +483,9 @@ public final class GuardrailConfig {
 
         private GuardrailConfig build(List<String> warnings) {
             GuardrailConfig c = new GuardrailConfig(this, warnings);
-            c.guardrails(); // validates the lists and the cap now, at start-up, not at the first trade
+            // validates the lists and the caps now, at start-up, not at the first trade (the debt source is
+            // only asked when an order is evaluated)
+            c.configured((debtor, asset) -> 0L);
             return c;
         }
     }

@@ -16,7 +16,6 @@ import dev.copytrade.core.internal.GroupCommit;
 import dev.copytrade.core.internal.Listeners;
 import dev.copytrade.core.internal.SettlementDebts;
 import dev.copytrade.core.model.CopyOrder;
-import dev.copytrade.core.model.IdempotencyKey;
 import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.model.LeaderTrade;
 import dev.copytrade.core.mutex.LocalScopedTxMutex;
@@ -152,13 +151,13 @@ public final class CopyTradeExecutor implements AutoCloseable {
         try {
             plan = charge(plan(trade, follower, now), now);
         } catch (RuntimeException e) {
-            return notRecorded(new Plan(trade, follower, null, null), e);
+            return notRecorded(new Plan(trade, follower, null, null, List.of()), e);
         }
         PrewriteResult written;
         try {
             written = store.prewrite(plan.draft);
         } catch (RuntimeException e) {
-            uncharge(plan, now);
+            unchargeAll(List.of(plan), now);
             return notRecorded(plan, e);
         }
         return afterPrewrite(plan, written);
@@ -311,7 +310,12 @@ public final class CopyTradeExecutor implements AutoCloseable {
         }
     }
 
-    private record Plan(LeaderTrade trade, Follower follower, RecordDraft draft, GuardrailContext context) {}
+    /**
+     * One follower's order on its way to the store. {@code created}: the cap reservations this delivery
+     * created (none when a duplicate delivery already held them); the only ones it may give back.
+     */
+    private record Plan(LeaderTrade trade, Follower follower, RecordDraft draft, GuardrailContext context,
+            List<String> created) {}
 
     private Plan plan(LeaderTrade trade, Follower follower, Instant now) {
         GuardrailContext ctx = new GuardrailContext(now, trade, follower, GuardrailContext.Phase.PRE_TRADE, dryRun,
@@ -319,19 +323,19 @@ public final class CopyTradeExecutor implements AutoCloseable {
         SizingResult sizing = follower.policy().size(trade, venueRules);
         if (sizing instanceof SizingResult.Skipped s) {
             return new Plan(trade, follower, RecordDraft.skipped(trade, follower.id(), follower.wallet(),
-                    follower.signer(), null, s.reason(), s.detail(), dryRun, now), ctx);
+                    follower.signer(), null, s.reason(), s.detail(), dryRun, now), ctx, List.of());
         }
         SizingResult.Sized sized = (SizingResult.Sized) sizing;
         GuardrailChain.Verdict verdict = guardrails.evaluate(sized.order(), ctx);
         if (verdict instanceof GuardrailChain.Verdict.Stop stop) {
             return new Plan(trade, follower, RecordDraft.skipped(trade, follower.id(), follower.wallet(),
                     follower.signer(), sized.order(), stop.reason(), merge(sized.detail(), stop.detail()), dryRun,
-                    now), ctx);
+                    now), ctx, List.of());
         }
         GuardrailChain.Verdict.Pass pass = (GuardrailChain.Verdict.Pass) verdict;
         return new Plan(trade, follower, RecordDraft.pending(trade, follower.id(), follower.wallet(),
                 follower.signer(), pass.order(), merge(sized.detail(), pass.notes()), dryRun, instanceId,
-                now.plus(inFlightTtl), now), ctx);
+                now.plus(inFlightTtl), now), ctx, List.of());
     }
 
     /** Reserves the caps of a PENDING plan; a refusal turns it into a SKIPPED one. */
@@ -340,7 +344,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
         if (caps == null || d.status() != RecordStatus.PENDING) {
             return plan;
         }
-        return refused(plan, caps.reserve(d.key(), d.order(), plan.trade, plan.follower, now), now);
+        return charged(plan, caps.reserve(d.key(), d.order(), plan.trade, plan.follower, now), now);
     }
 
     /** {@link #charge} for every plan of a fan-out, in one ledger call per kind of budget (not one per follower). */
@@ -360,70 +364,95 @@ public final class CopyTradeExecutor implements AutoCloseable {
         if (orders.isEmpty()) {
             return;
         }
-        List<CapCharges.Refusal> refusals = caps.reserveAll(orders, now);
+        List<CapCharges.Charge> charges = caps.reserveAll(orders, now);
         for (int k = 0; k < pending.size(); k++) {
             int i = pending.get(k);
-            plans.set(i, refused(plans.get(i), refusals.get(k), now));
+            plans.set(i, charged(plans.get(i), charges.get(k), now));
         }
     }
 
-    /** The plan unchanged when {@code refusal} is null, else its SKIPPED version naming the budget. */
-    private Plan refused(Plan plan, CapCharges.Refusal refusal, Instant now) {
+    /**
+     * The plan holding what {@code charge} created, or, when it was refused, its SKIPPED version naming the
+     * budget.
+     */
+    private Plan charged(Plan plan, CapCharges.Charge charge, Instant now) {
+        CapCharges.Refusal refusal = charge.refusal();
         if (refusal == null) {
-            return plan;
+            return charge.created().isEmpty() ? plan
+                    : new Plan(plan.trade, plan.follower, plan.draft, plan.context, charge.created());
         }
         RecordDraft d = plan.draft;
         return new Plan(plan.trade, plan.follower, RecordDraft.skipped(plan.trade, d.followerId(), d.wallet(),
                 d.signer(), d.order(), refusal.reason(), merge(d.detail(), refusal.detail()), dryRun, now),
-                plan.context);
+                plan.context, List.of());
     }
 
-    /** Gives back what {@link #charge} reserved for a plan whose record was never written (best effort). */
+    /**
+     * Gives back the reservations this delivery created, for a plan whose record was never written or whose
+     * existing record holds nothing under them (best effort). Never one it found already held: that one
+     * belongs to another delivery of the same order, possibly still running, and releasing it would let
+     * concurrent orders overshoot the cap.
+     */
     private void uncharge(Plan plan, Instant now) {
-        if (caps != null && plan.draft != null && plan.draft.status() == RecordStatus.PENDING) {
-            try {
-                caps.release(plan.draft.key(), plan.draft.order().side() == dev.copytrade.core.model.Side.BUY, now);
-            } catch (RuntimeException e) {
-                log.warn("cap release failed for {}; the reservation expires on its own", plan.draft.key(), e);
-            }
-        }
-    }
-
-    /** {@link #uncharge} for every plan of a fan-out, in one ledger call (best effort). */
-    private void unchargeAll(List<Plan> plans, Instant now) {
-        List<IdempotencyKey> keys = new ArrayList<>();
-        List<Boolean> buys = new ArrayList<>();
-        for (Plan p : plans) {
-            if (caps != null && p.draft != null && p.draft.status() == RecordStatus.PENDING) {
-                keys.add(p.draft.key());
-                buys.add(p.draft.order().side() == dev.copytrade.core.model.Side.BUY);
-            }
-        }
-        if (keys.isEmpty()) {
+        if (caps == null || plan.created.isEmpty()) {
             return;
         }
         try {
-            caps.releaseAll(keys, buys, now);
+            caps.releaseIds(plan.created, now);
         } catch (RuntimeException e) {
-            log.warn("cap release failed for {} orders of a fan-out; the reservations expire on their own", keys.size(), e);
+            log.warn("cap release failed for {}; the reservation expires on its own", plan.draft.key(), e);
+        }
+    }
+
+    /**
+     * {@link #uncharge} for plans whose prewrite failed, in one ledger call (best effort), except a plan whose
+     * key has a live record after all: a concurrent delivery of the same order found this delivery's
+     * reservation held and wrote its record with it, so the reservation is that record's now. The store is
+     * asked once per such plan; once it fails to answer, the rest are released unasked (an unreachable store
+     * wrote no other delivery's record either, and a failed fan-out should not wait out one timeout per
+     * follower).
+     */
+    private void unchargeAll(List<Plan> plans, Instant now) {
+        List<String> created = new ArrayList<>();
+        boolean storeAnswers = true;
+        for (Plan p : plans) {
+            if (p.created.isEmpty()) {
+                continue;
+            }
+            if (storeAnswers) {
+                try {
+                    if (store.findByKey(p.draft.key()).filter(CopyTradeExecutor::holdsCaps).isPresent()) {
+                        log.warn("record for {} was written by another delivery; its reservation stays", p.draft.key());
+                        continue;
+                    }
+                } catch (RuntimeException e) {
+                    storeAnswers = false;
+                }
+            }
+            created.addAll(p.created);
+        }
+        if (caps == null || created.isEmpty()) {
+            return;
+        }
+        try {
+            caps.releaseIds(created, now);
+        } catch (RuntimeException e) {
+            log.warn("cap release failed for {} reservations of a fan-out; they expire on their own", created.size(), e);
         }
     }
 
     private CopyResult afterPrewrite(Plan plan, PrewriteResult written) {
         CopyTradeRecord r = written.record();
         if (!written.inserted()) {
-            if (r.status() != RecordStatus.EXECUTED && !r.status().isInFlight() && r.status() != RecordStatus.UNKNOWN) {
-                // the existing record holds no reservation: give back what this delivery reserved
+            if (!holdsCaps(r)) {
+                // the existing record holds no reservation: give back what this delivery created
                 uncharge(plan, clock.instant());
-            } else if (caps != null && plan.draft.status() == RecordStatus.PENDING && isBuy(plan.draft.order())
-                    && !isBuy(r.order())) {
-                // the same signal seen again with another side: the existing SELL holds no money under this
-                // key, so the reservation this BUY just made is its own and would hold budget until it expired
-                try {
-                    caps.releaseMoney(plan.draft.key(), clock.instant());
-                } catch (RuntimeException e) {
-                    log.warn("cap release failed for {}; the reservation expires on its own", plan.draft.key(), e);
-                }
+            } else if (isBuy(plan.draft.order()) && !isBuy(r.order()) && plan.created.contains(plan.draft.key().value())) {
+                // the same signal seen again with another side: the existing SELL holds no money under this key, so
+                // the money reservation this BUY created is its own and would hold budget until it expired. Its
+                // trade count stays: the SELL may be running on it (a concurrent delivery found it held).
+                uncharge(new Plan(plan.trade, plan.follower, plan.draft, plan.context,
+                        List.of(plan.draft.key().value())), clock.instant());
             }
             log.debug("duplicate signal {} for follower {}: record {} is {}", plan.trade.signalId(),
                     plan.follower.id(), r.id(), r.status());
@@ -436,6 +465,11 @@ public final class CopyTradeExecutor implements AutoCloseable {
             return result(Outcome.SKIPPED, r, null);
         }
         return runInFlight(plan, r);
+    }
+
+    /** Whether a record still counts against the caps under its key: it executed, or may yet. */
+    private static boolean holdsCaps(CopyTradeRecord r) {
+        return r.status() == RecordStatus.EXECUTED || r.status().isInFlight() || r.status() == RecordStatus.UNKNOWN;
     }
 
     private static boolean isBuy(CopyOrder order) {

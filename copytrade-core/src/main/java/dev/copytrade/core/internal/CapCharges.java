@@ -52,29 +52,47 @@ public final class CapCharges {
     public record Refusal(ReasonCode reason, Map<String, String> detail) {}
 
     /**
-     * Reserves the order's notional and one trade; all or nothing.
-     *
-     * @return null when reserved, otherwise why not (nothing is left charged)
+     * What reserving one order's caps did: refused ({@code refusal} set, nothing this call created is left
+     * charged), or reserved; {@code created} names the reservations this call charged (not those a duplicate
+     * delivery of the same order already held). Only those may be given back if the order is abandoned.
      */
-    public Refusal reserve(IdempotencyKey key, CopyOrder order, LeaderTrade trade, Follower follower, Instant now) {
-        List<Budget> money = policy.moneyBudgets(order, trade, follower);
-        if (!money.isEmpty()) {
-            ReserveResult r = ledger.reserve(key.value(), money, order.notional().micros(), now, now.plus(hold));
-            if (r instanceof ReserveResult.Exhausted e) {
-                return refusal(ReasonCode.BUDGET_EXHAUSTED, e, true);
-            }
+    public record Charge(Refusal refusal, List<String> created) {
+        static final Charge NOTHING = new Charge(null, List.of());
+
+        public Charge {
+            created = List.copyOf(created);
         }
-        List<Budget> counts = policy.countBudgets(follower);
-        if (!counts.isEmpty()) {
-            ReserveResult r = ledger.reserve(countId(key), counts, 1, now, now.plus(hold));
-            if (r instanceof ReserveResult.Exhausted e) {
-                if (!money.isEmpty()) {
-                    ledger.release(key.value(), now);  // all or nothing across the two reservations too
+    }
+
+    /**
+     * Reserves the order's notional and one trade; all or nothing. If the ledger throws, what this call
+     * created is given back (best effort) before the exception goes on.
+     */
+    public Charge reserve(IdempotencyKey key, CopyOrder order, LeaderTrade trade, Follower follower, Instant now) {
+        List<String> created = new ArrayList<>(2);
+        try {
+            List<Budget> money = policy.moneyBudgets(order, trade, follower);
+            if (!money.isEmpty()) {
+                ReserveResult r = ledger.reserve(key.value(), money, order.notional().micros(), now, now.plus(hold));
+                if (r instanceof ReserveResult.Exhausted e) {
+                    return new Charge(refusal(ReasonCode.BUDGET_EXHAUSTED, e, true), List.of());
                 }
-                return refusal(ReasonCode.TRADE_COUNT_EXCEEDED, e, false);
+                noteCreated(r, created);
             }
+            List<Budget> counts = policy.countBudgets(follower);
+            if (!counts.isEmpty()) {
+                ReserveResult r = ledger.reserve(countId(key), counts, 1, now, now.plus(hold));
+                if (r instanceof ReserveResult.Exhausted e) {
+                    releaseIds(created, now);  // all or nothing across the two reservations too
+                    return new Charge(refusal(ReasonCode.TRADE_COUNT_EXCEEDED, e, false), List.of());
+                }
+                noteCreated(r, created);
+            }
+        } catch (RuntimeException e) {
+            giveBackQuietly(created, now, e);
+            throw e;
         }
-        return null;
+        return new Charge(null, created);
     }
 
     /** One order of a fan-out to reserve for. */
@@ -83,52 +101,99 @@ public final class CapCharges {
     /**
      * {@link #reserve} for every order of a fan-out: one {@link CapLedger#reserveAll} for the money
      * budgets, then one for the trade counts of the orders that got their money (one call in all when only
-     * one kind of budget is set); an order refused its count gives its money back.
+     * one kind of budget is set); an order refused its count gives back the money it created.
      *
-     * @return per order, in input order: null when reserved, otherwise why not (nothing left charged)
-     * @throws RuntimeException what the ledger threw; reservations already made stay until released or expired
+     * @return per order, in input order
+     * @throws RuntimeException what the ledger threw, once what this call created is given back (best effort)
      */
-    public List<Refusal> reserveAll(List<Order> orders, Instant now) {
-        Refusal[] out = new Refusal[orders.size()];
-        List<ReserveRequest> money = new ArrayList<>();
-        List<Integer> moneyOf = new ArrayList<>();
+    public List<Charge> reserveAll(List<Order> orders, Instant now) {
+        Refusal[] refused = new Refusal[orders.size()];
+        List<List<String>> created = new ArrayList<>(orders.size());
         for (int i = 0; i < orders.size(); i++) {
-            Order o = orders.get(i);
-            List<Budget> budgets = policy.moneyBudgets(o.order(), o.trade(), o.follower());
-            if (!budgets.isEmpty()) {
-                money.add(new ReserveRequest(o.key().value(), budgets, o.order().notional().micros(), now, now.plus(hold)));
-                moneyOf.add(i);
-            }
+            created.add(new ArrayList<>(2));
         }
-        List<ReserveResult> moneyResults = money.isEmpty() ? List.of() : ledger.reserveAll(money);
-        boolean[] holdsMoney = new boolean[orders.size()];
-        for (int k = 0; k < moneyOf.size(); k++) {
-            if (moneyResults.get(k) instanceof ReserveResult.Exhausted e) {
-                out[moneyOf.get(k)] = refusal(ReasonCode.BUDGET_EXHAUSTED, e, true);
-            } else {
-                holdsMoney[moneyOf.get(k)] = true;
-            }
-        }
-        List<ReserveRequest> counts = new ArrayList<>();
-        List<Integer> countOf = new ArrayList<>();
-        for (int i = 0; i < orders.size(); i++) {
-            List<Budget> budgets = out[i] == null ? policy.countBudgets(orders.get(i).follower()) : List.of();
-            if (!budgets.isEmpty()) {
-                counts.add(new ReserveRequest(countId(orders.get(i).key()), budgets, 1, now, now.plus(hold)));
-                countOf.add(i);
-            }
-        }
-        List<ReserveResult> countResults = counts.isEmpty() ? List.of() : ledger.reserveAll(counts);
-        for (int k = 0; k < countOf.size(); k++) {
-            if (countResults.get(k) instanceof ReserveResult.Exhausted e) {
-                int i = countOf.get(k);
-                out[i] = refusal(ReasonCode.TRADE_COUNT_EXCEEDED, e, false);
-                if (holdsMoney[i]) {
-                    ledger.release(orders.get(i).key().value(), now);  // all or nothing across the two reservations
+        try {
+            List<ReserveRequest> money = new ArrayList<>();
+            List<Integer> moneyOf = new ArrayList<>();
+            for (int i = 0; i < orders.size(); i++) {
+                Order o = orders.get(i);
+                List<Budget> budgets = policy.moneyBudgets(o.order(), o.trade(), o.follower());
+                if (!budgets.isEmpty()) {
+                    money.add(new ReserveRequest(o.key().value(), budgets, o.order().notional().micros(), now,
+                            now.plus(hold)));
+                    moneyOf.add(i);
                 }
             }
+            List<ReserveResult> moneyResults = money.isEmpty() ? List.of() : ledger.reserveAll(money);
+            for (int k = 0; k < moneyOf.size(); k++) {
+                int i = moneyOf.get(k);
+                if (moneyResults.get(k) instanceof ReserveResult.Exhausted e) {
+                    refused[i] = refusal(ReasonCode.BUDGET_EXHAUSTED, e, true);
+                } else {
+                    noteCreated(moneyResults.get(k), created.get(i));
+                }
+            }
+            List<ReserveRequest> counts = new ArrayList<>();
+            List<Integer> countOf = new ArrayList<>();
+            for (int i = 0; i < orders.size(); i++) {
+                List<Budget> budgets = refused[i] == null ? policy.countBudgets(orders.get(i).follower()) : List.of();
+                if (!budgets.isEmpty()) {
+                    counts.add(new ReserveRequest(countId(orders.get(i).key()), budgets, 1, now, now.plus(hold)));
+                    countOf.add(i);
+                }
+            }
+            List<ReserveResult> countResults = counts.isEmpty() ? List.of() : ledger.reserveAll(counts);
+            List<String> giveBack = new ArrayList<>();
+            for (int k = 0; k < countOf.size(); k++) {
+                int i = countOf.get(k);
+                if (countResults.get(k) instanceof ReserveResult.Exhausted e) {
+                    refused[i] = refusal(ReasonCode.TRADE_COUNT_EXCEEDED, e, false);
+                    giveBack.addAll(created.get(i));  // all or nothing across the two reservations
+                    created.get(i).clear();
+                } else {
+                    noteCreated(countResults.get(k), created.get(i));
+                }
+            }
+            releaseIds(giveBack, now);
+        } catch (RuntimeException e) {
+            List<String> all = new ArrayList<>();
+            created.forEach(all::addAll);
+            giveBackQuietly(all, now, e);
+            throw e;
         }
-        return Arrays.asList(out);
+        List<Charge> out = new ArrayList<>(orders.size());
+        for (int i = 0; i < orders.size(); i++) {
+            out.add(refused[i] != null ? new Charge(refused[i], List.of())
+                    : created.get(i).isEmpty() ? Charge.NOTHING : new Charge(null, created.get(i)));
+        }
+        return out;
+    }
+
+    private static void noteCreated(ReserveResult r, List<String> created) {
+        if (r instanceof ReserveResult.Reserved held && held.created()) {
+            created.add(held.reservationId());
+        }
+    }
+
+    private void giveBackQuietly(List<String> created, Instant now, RuntimeException cause) {
+        try {
+            releaseIds(created, now);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Gives back reservations a delivery created ({@link Charge#created}) for an order it abandons: its
+     * record was never written, or the record already there holds nothing under those ids. One ledger call
+     * for any number; idempotent.
+     */
+    public void releaseIds(List<String> created, Instant now) {
+        if (created.size() == 1) {
+            ledger.release(created.get(0), now);
+        } else if (!created.isEmpty()) {
+            ledger.releaseAll(created, now);
+        }
     }
 
     private static Refusal refusal(ReasonCode reason, ReserveResult.Exhausted e, boolean money) {
@@ -165,8 +230,12 @@ public final class CapCharges {
     }
 
     /**
-     * {@link #settle} for every record of a group commit, in one {@link CapLedger#commitAll} for the fills and
-     * one {@link CapLedger#releaseAll} for the rest (each left out when empty). Never throws.
+     * {@link #settle} for every record of a group commit or a sweep batch, in one {@link CapLedger#commitAll}
+     * for the fills and one {@link CapLedger#releaseAll} for the rest (each left out when empty). Never throws.
+     * If a batch call fails, every record is settled again one by one ({@link #settle}): settling is
+     * idempotent, so what the batch did settle is a no-op the second time, and one bad item or a passing
+     * database error costs no other record its settlement. A record whose own settlement fails too is left
+     * to its reservation's expiry ({@link CapLedger#releaseExpired}).
      */
     public void settleAll(List<CopyTradeRecord> records, Instant now) {
         if (records.size() == 1) {
@@ -195,19 +264,11 @@ public final class CapCharges {
                 ledger.releaseAll(releases, now);
             }
         } catch (RuntimeException e) {
-            log.error("caps of {} records could not be settled; their reservations stay until they expire",
+            log.warn("caps of {} records could not be settled in one batch; settling them one by one",
                     records.size(), e);
-        }
-    }
-
-    /** Gives back the reservations of orders whose records were never written (a failed fan-out prewrite). */
-    public void releaseAll(List<IdempotencyKey> keys, List<Boolean> buys, Instant now) {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            ids.addAll(reservationsOf(keys.get(i), buys.get(i)));
-        }
-        if (!ids.isEmpty()) {
-            ledger.releaseAll(ids, now);
+            for (CopyTradeRecord r : records) {
+                settle(r, now);
+            }
         }
     }
 
@@ -233,16 +294,9 @@ public final class CapCharges {
     }
 
     /** Returns the reservations of {@code key}; idempotent. {@code buy}: whether money could have been reserved. */
-    public void release(IdempotencyKey key, boolean buy, Instant now) {
+    private void release(IdempotencyKey key, boolean buy, Instant now) {
         for (String id : reservationsOf(key, buy)) {
             ledger.release(id, now);
-        }
-    }
-
-    /** Returns only the money reservation of {@code key} (a BUY's), leaving its trade count; idempotent. */
-    public void releaseMoney(IdempotencyKey key, Instant now) {
-        if (policy == null || policy.chargesMoney()) {
-            ledger.release(key.value(), now);
         }
     }
 

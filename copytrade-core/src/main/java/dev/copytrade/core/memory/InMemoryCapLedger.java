@@ -100,7 +100,7 @@ public final class InMemoryCapLedger implements CapLedger {
             Instant expiresAt) {
         Reservation existing = reservations.get(reservationId);
         if (existing != null && existing.status != Status.RELEASED) {
-            return new ReserveResult.Reserved(reservationId);
+            return ReserveResult.Reserved.alreadyHeld(reservationId);
         }
         for (Budget b : budgets) {
             // a limit lowered below what is already counted leaves a negative room: report none
@@ -113,7 +113,7 @@ public final class InMemoryCapLedger implements CapLedger {
         reservations.put(reservationId, r);
         unsettled.add(r);
         charge(r, units);
-        return new ReserveResult.Reserved(reservationId);
+        return ReserveResult.Reserved.created(reservationId);
     }
 
     @Override

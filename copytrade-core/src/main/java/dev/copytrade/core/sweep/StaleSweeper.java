@@ -192,6 +192,18 @@ public final class StaleSweeper implements AutoCloseable {
             log.warn("{} verdicts could not be written now; retried when the claim runs out", verdicts.size(), e);
             return;
         }
+        if (caps != null) {
+            // one commitAll and one releaseAll per batch, not two ledger calls per record
+            List<CopyTradeRecord> moved = new ArrayList<>(results.size());
+            for (TransitionResult result : results) {
+                if (result.applied()) {
+                    moved.add(result.current());
+                }
+            }
+            if (!moved.isEmpty()) {
+                caps.settleAll(moved, clock.instant());
+            }
+        }
         for (TransitionResult result : results) {
             if (result.applied()) {
                 settled(result.current(), c);
@@ -205,9 +217,6 @@ public final class StaleSweeper implements AutoCloseable {
     }
 
     private void settled(CopyTradeRecord now, Counts c) {
-        if (caps != null) {
-            caps.settle(now, clock.instant());
-        }
         switch (now.status()) {
             case EXECUTED -> {
                 c.executed++;
@@ -351,7 +360,10 @@ public final class StaleSweeper implements AutoCloseable {
 
         /**
          * The executor's cap ledger: a resolved record's reservation is committed (EXECUTED) or released,
-         * and reservations that outlived their hold are released every run.
+         * and reservations that outlived their hold are released every run. A claimed batch is settled with one
+         * {@code commitAll} and one {@code releaseAll}; if one of them fails, each record of the batch is
+         * settled on its own (settling is idempotent), and a record whose settlement still fails keeps its
+         * reservation until it expires.
          */
         public Builder caps(CapLedger ledger) {
             this.capLedger = InvalidInputException.requireNonNull("capLedger", ledger);

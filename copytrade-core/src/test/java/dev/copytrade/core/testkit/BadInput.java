@@ -387,6 +387,8 @@ public final class BadInput {
                     oneOf(List.of("0", "-3", "1.5", "2147483648", "lots", "１０"));
             case GuardrailConfig.TRADE_WINDOW_MS -> oneOf(List.of("0", "-1", "1.5", "9223372036854775807",
                     "9223372036854775808", "31708800001", "１０"));
+            // zero is a valid open-debt limit (any open debt stops BUYs), not a broken one
+            case GuardrailConfig.MAX_OPEN_DEBT_USD -> oneOf(List.of("-5", "0.0000001", "abc", "NaN", "５", "$5"));
             default -> oneOf(List.of("0", "-5", "0.0000001", "abc", "1e999999999", "NaN", "５", "$5"));
         };
     }

@@ -180,8 +180,8 @@ public abstract class BadInputContract {
                     Case<GuardrailConfig> c = gen.environment();
                     GuardrailConfig config = attempt(c, ctx);
                     if (config != null) {
-                        CopyTradeExecutor configured = config.applyTo(base(CopyTradeExecutor.builder()), capLedger())
-                                .build();
+                        CopyTradeExecutor configured = config.applyTo(base(CopyTradeExecutor.builder()), capLedger(),
+                                debtLedger()).build();
                         copyAccepted(configured, config.capPolicy(), validTrade(), follower, ctx + " " + c);
                     }
                 }

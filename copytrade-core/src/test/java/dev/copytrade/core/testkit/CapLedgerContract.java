@@ -69,7 +69,7 @@ public abstract class CapLedgerContract {
     /** Reserves under a fresh id, asserts it was taken, returns the id. */
     private String reserved(long units, Instant at, Budget... budgets) {
         String id = fresh("reservation");
-        assertThat(reserve(id, units, at, budgets)).isEqualTo(new Reserved(id));
+        assertThat(reserve(id, units, at, budgets)).isEqualTo(Reserved.created(id));
         return id;
     }
 
@@ -156,32 +156,64 @@ public abstract class CapLedgerContract {
     // ---- idempotency and settling ----------------------------------------------------------------
 
     @Test
-    @DisplayName("reserving an id again charges nothing more, whatever it names")
+    @DisplayName("Scenario: Reserving a held id again charges nothing and says it did not create it")
     void reserveIsIdempotent() {
         Budget a = daily("idem-a", 100 * USDC);
         Budget b = daily("idem-b", 100 * USDC);
         String id = reserved(30 * USDC, T0, a);
 
-        assertThat(reserve(id, 30 * USDC, T0, a)).isEqualTo(new Reserved(id));
-        assertThat(reserve(id, 90 * USDC, T0.plusSeconds(5), a, b)).isEqualTo(new Reserved(id));
+        assertThat(reserve(id, 30 * USDC, T0, a)).isEqualTo(Reserved.alreadyHeld(id));
+        assertThat(reserve(id, 90 * USDC, T0.plusSeconds(5), a, b)).isEqualTo(Reserved.alreadyHeld(id));
         assertUsed(T0, 30 * USDC, a);
         assertUsed(T0, 0, b);
 
         assertThat(ledger().commit(id, 30 * USDC, T0)).isTrue();
-        assertThat(reserve(id, 30 * USDC, T0, a)).isEqualTo(new Reserved(id));
+        assertThat(reserve(id, 30 * USDC, T0, a)).as("a committed id is held too").isEqualTo(Reserved.alreadyHeld(id));
         assertUsed(T0, 30 * USDC, a);
     }
 
     @Test
-    @DisplayName("the same id reserved from 16 threads at once is charged once")
+    @DisplayName("Scenario: The same id reserved from many threads at once is created by exactly one of them")
     void sameIdFromManyThreadsIsChargedOnce() {
         for (int round = 0; round < 10; round++) {
             Budget day = daily("idem-race", 1_000 * USDC);
             String id = fresh("idem-race");
             List<ReserveResult> results = Concurrently.run(THREADS, i -> reserve(id, 7 * USDC, T0, day));
 
-            assertThat(results).as("round %d", round).containsOnly(new Reserved(id));
+            assertThat(results).as("round %d", round).containsOnly(Reserved.created(id), Reserved.alreadyHeld(id))
+                    .filteredOn(r -> ((Reserved) r).created()).hasSize(1);
             assertUsed(T0, 7 * USDC, day);
+        }
+    }
+
+    @Test
+    @DisplayName("Scenario: Batches racing from two processes over the same ids create each reservation once")
+    void racingBatchesCreateEachIdOnce() {
+        int ids = 6;
+        for (int round = 0; round < 5; round++) {
+            Budget day = daily("created-race", 1_000 * USDC);
+            List<String> names = new ArrayList<>();
+            for (int k = 0; k < ids; k++) {
+                names.add(fresh("created-race-" + k));
+            }
+            // every thread names every id, each starting at another one; half go through the other process
+            List<List<ReserveResult>> results = Concurrently.run(THREADS, t -> {
+                List<ReserveRequest> batch = new ArrayList<>();
+                for (int k = 0; k < ids; k++) {
+                    batch.add(request(names.get((t + k) % ids), 7 * USDC, T0, day));
+                }
+                return (t % 2 == 0 ? ledger() : otherLedger()).reserveAll(batch);
+            });
+
+            List<String> created = new ArrayList<>();
+            for (List<ReserveResult> batch : results) {
+                assertThat(batch).hasSize(ids).allMatch(r -> r instanceof Reserved, "reserved");
+                batch.stream().map(r -> (Reserved) r).filter(Reserved::created).map(Reserved::reservationId)
+                        .forEach(created::add);
+            }
+            assertThat(created).as("round %d: each id created by exactly one call", round)
+                    .containsExactlyInAnyOrderElementsOf(names);
+            assertUsed(T0, ids * 7 * USDC, day);
         }
     }
 
@@ -239,7 +271,8 @@ public abstract class CapLedgerContract {
         assertThat(ledger().commit(id, 100 * USDC, T0.plusSeconds(2))).isFalse();
         assertUsed(T0.plusSeconds(2), 0, day, window);
 
-        assertThat(reserve(id, 70 * USDC, T0.plusSeconds(3), day, window)).isEqualTo(new Reserved(id));
+        assertThat(reserve(id, 70 * USDC, T0.plusSeconds(3), day, window)).as("a released id is reserved afresh")
+                .isEqualTo(Reserved.created(id));
         assertUsed(T0.plusSeconds(3), 70 * USDC, day, window);
         assertThat(ledger().commit(id, 70 * USDC, T0.plusSeconds(4))).isTrue();
         assertUsed(T0.plusSeconds(4), 70 * USDC, day, window);
@@ -367,15 +400,15 @@ public abstract class CapLedgerContract {
                 request(e, 1, T0)));
 
         assertThat(results).containsExactly(
-                new Reserved(a),
+                Reserved.created(a),
                 new Exhausted(day, 40 * USDC, 30 * USDC),
-                new Reserved(before),
-                new Reserved(a),
-                new Reserved(c),
-                new Reserved(released),
+                Reserved.alreadyHeld(before),
+                Reserved.alreadyHeld(a),
+                Reserved.created(c),
+                Reserved.created(released),
                 new Exhausted(tight, 1, 0),
                 new Exhausted(day, 10 * USDC, 0),
-                new Reserved(e));
+                Reserved.created(e));
         assertUsed(T0, 100 * USDC, day);
         assertUsed(T0, 80 * USDC, window);
         assertUsed(T0, 10 * USDC, tight);
@@ -384,7 +417,7 @@ public abstract class CapLedgerContract {
         assertUsed(T0, 70 * USDC, day);
         assertUsed(T0, 50 * USDC, window);
         assertThat(ledger().reserve(b, List.of(window, day), 10 * USDC, T0, NEVER))
-                .as("b was refused twice: it holds nothing and may reserve now").isEqualTo(new Reserved(b));
+                .as("b was refused twice: it holds nothing and may reserve now").isEqualTo(Reserved.created(b));
         assertThat(ledger().reserveAll(List.of())).isEmpty();
     }
 
