@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -93,6 +94,12 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
     // added here is found by the wait that is already running for the original
     private final ConcurrentHashMap<String, Tracked> inFlight = new ConcurrentHashMap<>();
     private final ReceiptWatcher receipts;
+    // per signer, by nonce: the signed bytes of broadcasts the node never confirmed (a transport failure),
+    // so the signer's next prepare can re-send them if the node turns out not to have them
+    private final ConcurrentHashMap<Address, ConcurrentSkipListMap<Long, SignedTx>> unconfirmed =
+            new ConcurrentHashMap<>();
+    /** Unconfirmed broadcasts kept per signer; beyond it the reconciler and the replacer are left to it. */
+    static final int UNCONFIRMED_PER_SIGNER = 64;
     /** A waiter asks for its own receipts every this many polls, besides the shared watcher. */
     private static final int OWN_CHECK_EVERY = 20;
 
@@ -179,6 +186,7 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("fees could not be read from the node", e);
         }
+        resendUnconfirmed(from);
         NonceAllocator.Slot slot = nonces.slot(chainId, from);
         NonceAllocator.Slot.Allocation allocation = slot.allocate(() -> pendingCount(from), askChainForEveryNonce);
         long nonce = allocation.nonce();
@@ -237,9 +245,21 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
                 untrack(tx, tracked);
                 return SubmitResult.rejected("refused by the node: " + b.message());
             default:
+                keepUnconfirmed(tx);
                 return SubmitResult.unknown("broadcast of tx " + tx.hash() + " not confirmed by the node: "
                         + b.message());
         }
+    }
+
+    /**
+     * The executor will not send {@code order} (its lease was lost): its nonce is handed out again unless
+     * another prepare of the signer has taken it since.
+     */
+    @Override
+    public void notSent(PreparedOrder order) {
+        SignedTx tx = signedTx(order);
+        nonces.slot(chainId, tx.signer()).unsent(tx.nonce(), tx.hash());
+        log.debug("record {}: tx {} nonce {} was never sent", order.request().recordId(), tx.hash(), tx.nonce());
     }
 
     /**
@@ -262,6 +282,7 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
                         || !receipts.works();
                 Optional<TransactionReceipt> mined = ownCheck ? firstReceipt(hashes) : receipts.find(hashes);
                 if (mined.isPresent()) {
+                    forgetUnconfirmed(tx);
                     return fromReceipt(mined.get(), order.request().order());
                 }
                 if (left <= 0) {
@@ -446,6 +467,61 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         byte[] signed = signer.sign(raw, from);
         return new SignedTx(from, nonce, Numeric.toHexString(Hash.sha3(signed)), Numeric.toHexString(signed), f,
                 gasLimit, call);
+    }
+
+    private void keepUnconfirmed(SignedTx tx) {
+        ConcurrentSkipListMap<Long, SignedTx> kept = unconfirmed.computeIfAbsent(tx.signer(),
+                k -> new ConcurrentSkipListMap<>());
+        if (kept.size() >= UNCONFIRMED_PER_SIGNER && !kept.containsKey(tx.nonce())) {
+            // the lowest nonces are the ones that block the signer: keep those
+            log.warn("signer {}: {} unconfirmed broadcasts kept already; tx {} nonce {} is left to the reconciler",
+                    tx.signer(), kept.size(), tx.hash(), tx.nonce());
+            return;
+        }
+        kept.put(tx.nonce(), tx);
+    }
+
+    private void forgetUnconfirmed(SignedTx tx) {
+        ConcurrentSkipListMap<Long, SignedTx> kept = unconfirmed.get(tx.signer());
+        if (kept != null) {
+            kept.remove(tx.nonce(), tx);
+        }
+    }
+
+    /**
+     * Under the signer's lease, before its next nonce: a broadcast whose arrival the node never confirmed
+     * and whose nonce the node's pending count has not reached did not get there (or was dropped), and
+     * every later transaction of the signer would wait behind the gap. Its identical bytes are sent again:
+     * same hash, so it executes at most once whichever copy arrives. A nonce the count passed is used
+     * (by it or by another transaction; the receipt or the reconciler tells which) and is forgotten.
+     */
+    private void resendUnconfirmed(Address from) {
+        ConcurrentSkipListMap<Long, SignedTx> kept = unconfirmed.get(from);
+        if (kept == null || kept.isEmpty()) {
+            return;
+        }
+        long pending = pendingCount(from);
+        kept.headMap(pending).clear();
+        for (SignedTx tx : kept.values()) {
+            Broadcast b = broadcast(tx.rawHex());
+            switch (b.kind()) {
+                case UNKNOWN:
+                    log.warn("signer {}: re-sending unconfirmed tx {} nonce {} failed again ({}); kept for the next"
+                            + " order", from, tx.hash(), tx.nonce(), b.message());
+                    return;
+                case ALREADY_KNOWN:
+                    log.info("signer {}: unconfirmed tx {} nonce {} was missing from the node and is sent again",
+                            from, tx.hash(), tx.nonce());
+                    break;
+                default:
+                    // refused, or its nonce is taken: it is not in the pool and these bytes will not be; the
+                    // record's lookup (by nonce) and the replacer decide
+                    log.warn("signer {}: unconfirmed tx {} nonce {} could not be sent again: {}", from, tx.hash(),
+                            tx.nonce(), b.message());
+                    break;
+            }
+            kept.remove(tx.nonce(), tx);
+        }
     }
 
     /**

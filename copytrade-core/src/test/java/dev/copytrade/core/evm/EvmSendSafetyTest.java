@@ -1,0 +1,168 @@
+package dev.copytrade.core.evm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.copytrade.core.chain.ChainAdapter;
+import dev.copytrade.core.executor.CopyResult;
+import dev.copytrade.core.executor.CopyTradeExecutor;
+import dev.copytrade.core.memory.InMemoryCopyTradeStore;
+import dev.copytrade.core.model.Address;
+import dev.copytrade.core.mutex.ScopedTxMutex;
+import dev.copytrade.core.policy.Follower;
+import dev.copytrade.core.record.CopyTradeRecord;
+import dev.copytrade.core.record.ReasonCode;
+import dev.copytrade.core.record.RecordStatus;
+import dev.copytrade.core.sweep.StaleSweeper;
+import dev.copytrade.core.sweep.SweepReport;
+import dev.copytrade.core.testkit.Records;
+import dev.copytrade.core.testkit.RevocableScopedTxMutex;
+import dev.copytrade.core.testkit.Seeds;
+import dev.copytrade.core.testkit.evm.Anvil;
+import dev.copytrade.core.testkit.evm.AnvilNode;
+import dev.copytrade.core.testkit.evm.EvmRig;
+import dev.copytrade.core.testkit.evm.LosesLeaseWhilePreparing;
+import dev.copytrade.core.testkit.evm.RpcProxy;
+import dev.copytrade.core.time.SettableClock;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sends that go wrong between the executor and the node, on the shared auto-mining anvil: a lease lost
+ * before the broadcast, and a broadcast lost on its way to the node or on its way back (through a
+ * loopback {@link RpcProxy}).
+ */
+class EvmSendSafetyTest {
+    private static final long SEED = Seeds.seed();
+    private static final Random RANDOM = new Random(SEED);
+    private static final Duration TTL = Duration.ofMinutes(10);
+    private static final Duration MINING = Duration.ofSeconds(10);
+    private static AnvilNode node;
+
+    private final SettableClock clock = new SettableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final InMemoryCopyTradeStore store = new InMemoryCopyTradeStore();
+
+    @BeforeAll
+    static void node() {
+        node = Anvil.shared();
+    }
+
+    private static String seeded() {
+        return " (seed " + SEED + ")";
+    }
+
+    private CopyTradeExecutor executor(ChainAdapter adapter, ScopedTxMutex mutex) {
+        return CopyTradeExecutor.builder().store(store).chainAdapter(adapter).mutex(mutex).chainId(node.chainId())
+                .clock(clock).inFlightTtl(TTL).instanceId("send-safety").build();
+    }
+
+    /** An adapter through {@code proxy} that tries each broadcast once, so one lost send is a lost broadcast. */
+    private static EvmChainAdapter throughProxy(RpcProxy proxy, String key) {
+        return EvmRig.adapter(proxy.url(), SignerKeys.of(key)).broadcastAttempts(1)
+                .receiptWait(Duration.ofMillis(500)).build();
+    }
+
+    @Test
+    @DisplayName("Scenario: A lease lost before the broadcast sends nothing and gives the nonce back")
+    void lostLeaseSendsNothing() throws Exception {
+        String key = node.newFundedKey(RANDOM);
+        Address signer = AnvilNode.addressOf(key);
+        Address wallet = EvmRig.recipient(RANDOM);
+        Follower follower = EvmRig.follower(signer, wallet);
+        RevocableScopedTxMutex mutex = new RevocableScopedTxMutex();
+        try (EvmChainAdapter evm = EvmRig.adapter(node, SignerKeys.of(key)).build()) {
+            LosesLeaseWhilePreparing adapter = new LosesLeaseWhilePreparing(evm, mutex::revoke);
+            CopyTradeExecutor executor = executor(adapter, mutex);
+
+            CopyResult lost = executor.execute(Records.trade(), follower);
+            assertThat(lost.outcome()).as("outcome" + seeded()).isEqualTo(CopyResult.Outcome.FAILED);
+            CopyTradeRecord r = store.findById(lost.record().id()).orElseThrow();
+            assertThat(r.reason()).isEqualTo(ReasonCode.SIGNER_LEASE_LOST);
+            assertThat(r.nonce()).as("hash and nonce were written before the check").isZero();
+            assertThat(r.venueRef()).isNotNull();
+            assertThat(adapter.notSent).hasSize(1);
+            assertThat(node.pendingCount(signer)).as("nothing reached the node").isZero();
+            assertThat(node.web3j().ethGetTransactionByHash(r.venueRef()).send().getTransaction()).isEmpty();
+
+            CopyResult next = executor.execute(Records.trade(), follower);
+            assertThat(next.outcome()).isEqualTo(CopyResult.Outcome.EXECUTED);
+            assertThat(next.record().nonce()).as("the unsent nonce is used again: no gap").isZero();
+            assertThat(next.record().venueRef()).isNotEqualTo(r.venueRef());
+            assertThat(node.awaitMinedCount(signer, 1, MINING)).isEqualTo(1);
+            assertThat(node.balance(wallet)).isEqualTo(EvmRig.weiOf(next.record().order().notional()));
+        }
+    }
+
+    @Test
+    @DisplayName("Scenario: A broadcast lost before the node is sent again before the signer's next nonce")
+    void lostBroadcastIsResentBeforeTheNextNonce() throws Exception {
+        String key = node.newFundedKey(RANDOM);
+        Address signer = AnvilNode.addressOf(key);
+        Address wallet = EvmRig.recipient(RANDOM);
+        Follower follower = EvmRig.follower(signer, wallet);
+        try (RpcProxy proxy = RpcProxy.start(node.rpcUrl()); EvmChainAdapter adapter = throughProxy(proxy, key)) {
+            CopyTradeExecutor executor = executor(adapter, new RevocableScopedTxMutex());
+            proxy.loseNextSend(RpcProxy.Fault.LOST_BEFORE_NODE);
+
+            CopyResult first = executor.execute(Records.trade(), follower);
+            assertThat(first.outcome()).as("outcome" + seeded()).isEqualTo(CopyResult.Outcome.IN_FLIGHT);
+            CopyTradeRecord lost = store.findById(first.record().id()).orElseThrow();
+            assertThat(lost.status()).isEqualTo(RecordStatus.SUBMITTED);
+            assertThat(lost.nonce()).isZero();
+            assertThat(proxy.faults()).isEqualTo(1);
+            assertThat(proxy.sendsForwarded()).isZero();
+            assertThat(node.pendingCount(signer)).as("the node never got it: a gap at nonce 0").isZero();
+
+            CopyResult second = executor.execute(Records.trade(), follower);
+            assertThat(second.outcome()).as("not stuck behind the gap" + seeded()).isEqualTo(CopyResult.Outcome.EXECUTED);
+            assertThat(second.record().nonce()).isEqualTo(1);
+            assertThat(proxy.sendsForwarded()).as("the identical bytes, then the second order").isEqualTo(2);
+            assertThat(node.awaitMinedCount(signer, 2, MINING)).isEqualTo(2);
+            assertThat(node.web3j().ethGetTransactionReceipt(lost.venueRef()).send().getTransactionReceipt())
+                    .as("the first order's own transaction was mined").isPresent();
+
+            clock.advance(TTL.plusSeconds(1));
+            SweepReport report = StaleSweeper.builder(store, adapter).chainId(node.chainId()).clock(clock).build()
+                    .runOnce();
+            assertThat(report.executed()).as(report.toString()).isEqualTo(1);
+            CopyTradeRecord settled = store.findById(lost.id()).orElseThrow();
+            assertThat(settled.status()).isEqualTo(RecordStatus.EXECUTED);
+            assertThat(settled.fill().venueRef()).isEqualTo(lost.venueRef());
+            assertThat(node.minedCount(signer)).as("nothing mined twice").isEqualTo(2);
+            assertThat(node.balance(wallet)).isEqualTo(EvmRig.weiOf(lost.order().notional())
+                    .add(EvmRig.weiOf(second.record().order().notional())));
+        }
+    }
+
+    @Test
+    @DisplayName("Scenario: A broadcast whose answer was lost is neither sent twice nor leaves a gap")
+    void lostAnswerIsNotResent() throws Exception {
+        String key = node.newFundedKey(RANDOM);
+        Address signer = AnvilNode.addressOf(key);
+        Address wallet = EvmRig.recipient(RANDOM);
+        Follower follower = EvmRig.follower(signer, wallet);
+        try (RpcProxy proxy = RpcProxy.start(node.rpcUrl()); EvmChainAdapter adapter = throughProxy(proxy, key)) {
+            CopyTradeExecutor executor = executor(adapter, new RevocableScopedTxMutex());
+            proxy.loseNextSend(RpcProxy.Fault.LOST_AFTER_NODE);
+
+            CopyResult first = executor.execute(Records.trade(), follower);
+            assertThat(proxy.faults()).isEqualTo(1);
+            assertThat(first.outcome()).as("the receipt came in the wait" + seeded())
+                    .isEqualTo(CopyResult.Outcome.EXECUTED);
+            assertThat(first.record().nonce()).isZero();
+
+            CopyResult second = executor.execute(Records.trade(), follower);
+            assertThat(second.outcome()).isEqualTo(CopyResult.Outcome.EXECUTED);
+            assertThat(second.record().nonce()).as("no gap").isEqualTo(1);
+            assertThat(proxy.sendsForwarded()).as("each transaction reached the node once").isEqualTo(2);
+            assertThat(node.awaitMinedCount(signer, 2, MINING)).isEqualTo(2);
+            assertThat(node.balance(wallet)).isEqualTo(EvmRig.weiOf(first.record().order().notional())
+                    .add(EvmRig.weiOf(second.record().order().notional())));
+            assertThat(node.balance(wallet)).isGreaterThan(BigInteger.ZERO);
+        }
+    }
+}
