@@ -37,6 +37,8 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.response.EthBlockNumber;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthChainId;
 import org.web3j.protocol.core.methods.response.EthEstimateGas;
@@ -89,6 +91,7 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
     private final int broadcastAttempts;
     private final boolean askChainForEveryNonce;
     private final boolean movesRealMoney;
+    private final int confirmations;
     private final NonceAllocator nonces = new NonceAllocator();
     // the hashes this process broadcast per (signer, nonce) while their outcome is awaited: a replacement
     // added here is found by the wait that is already running for the original
@@ -125,6 +128,7 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         this.broadcastAttempts = b.broadcastAttempts;
         this.askChainForEveryNonce = b.askChainForEveryNonce;
         this.movesRealMoney = b.movesRealMoney;
+        this.confirmations = b.confirmations;
         this.receipts = new ReceiptWatcher(web3j, b.receiptPoll, this::awaitedHashes);
     }
 
@@ -264,8 +268,11 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
 
     /**
      * Polls for the receipt of the transaction (or of a replacement made meanwhile in this process) for
-     * at most {@code receiptWait}. Undecided at the deadline, or the nonce used by a transaction this
-     * process does not know: {@link SubmitResult.Unknown}, and the reconciler decides from the record.
+     * at most {@code receiptWait}; with {@link Builder#confirmations} above 1, a receipt counts only once
+     * its block is that deep and still canonical. Undecided at the deadline, or the nonce used by a
+     * transaction this process does not know: {@link SubmitResult.Unknown}, and the reconciler decides
+     * from the record. A receipt that disappears (a reorg) makes the identical bytes be sent again if the
+     * nonce is free again.
      */
     @Override
     public SubmitResult awaitOutcome(PreparedOrder order, SubmitResult.Unknown sent) {
@@ -273,19 +280,41 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         Tracked tracked = inFlight.get(key(tx.signer(), tx.nonce()));
         List<String> hashes = tracked != null ? tracked.hashes : List.of(tx.hash());
         long deadline = System.nanoTime() + receiptWait.toNanos();
+        // the last receipt seen that was not deep enough yet: it may still be reorged out
+        Depth shallow = null;
         try {
             for (int round = 0;; round++) {
                 // the shared watcher reads each new block's receipts once for every waiter; a waiter asks for
-                // its own receipts at the start, now and then, and at the deadline (blocks the watcher skipped)
+                // its own receipts at the start, now and then, and at the deadline (blocks the watcher skipped),
+                // and every time while a receipt waits for its confirmations (the watcher keeps no reorgs)
                 long left = deadline - System.nanoTime();
                 boolean ownCheck = round % OWN_CHECK_EVERY == 0 || left <= 0 || tracked == null
-                        || !receipts.works();
+                        || !receipts.works() || shallow != null;
                 Optional<TransactionReceipt> mined = ownCheck ? firstReceipt(hashes) : receipts.find(hashes);
-                if (mined.isPresent()) {
+                Depth depth = mined.isPresent() ? depthOf(mined.get()) : null;
+                if (depth != null && depth.settled()) {
                     forgetUnconfirmed(tx);
-                    return fromReceipt(mined.get(), order.request().order());
+                    return fromReceipt(depth.receipt(), order.request().order());
+                }
+                if (depth == null || depth.gone()) {
+                    if (shallow != null || (depth != null && depth.gone())) {
+                        log.warn("signer {}: the receipt of tx {} nonce {} disappeared (a reorg)", tx.signer(),
+                                tx.hash(), tx.nonce());
+                        receipts.forget(hashes);
+                        resendIfNonceFree(tx);
+                        shallow = null;
+                    }
+                } else {
+                    shallow = depth;
                 }
                 if (left <= 0) {
+                    // not final: keep the bytes, so a reorg or a pool that dropped it can be repaired by sending
+                    // them again (the lookup, or the signer's next prepare)
+                    keepUnconfirmed(tx);
+                    if (shallow != null) {
+                        return SubmitResult.unknown(shallow.note() + " when the wait of " + receiptWait
+                                + " ended; left SUBMITTED for the reconciler");
+                    }
                     // a used nonce without a receipt is no verdict here: a replacement from another process may
                     // have been mined, and a node may count the nonce before it serves the receipt (anvil does)
                     boolean nonceUsed = minedCount(tx.signer()) > tx.nonce();
@@ -343,9 +372,16 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
             return new LookupResult.NotFound();
         }
         try {
-            Long mined = l.nonce() == null ? null : minedCount(l.signer());
+            Long mined = l.nonce() == null ? null : settledCount(l.signer());
             Optional<TransactionReceipt> receipt = firstReceipt(hashes);
             if (receipt.isPresent()) {
+                Depth depth = depthOf(receipt.get());
+                if (!depth.settled()) {
+                    boolean resent = depth.gone() && resendHeld(l, hashes);
+                    return new LookupResult.Unknown(depth.note() + (resent ? "; its signed bytes were sent again" : ""));
+                }
+                receipt = Optional.of(depth.receipt());
+                forgetHeld(l);
                 if (l.order() == null) {
                     return new LookupResult.Unknown("tx " + receipt.get().getTransactionHash()
                             + " is mined but the order is unknown, so its fill cannot be reported");
@@ -377,8 +413,10 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
                     return new LookupResult.Unknown("tx " + h + " is pending in the node's pool");
                 }
             }
+            boolean resent = resendHeld(l, hashes);
             return new LookupResult.Unknown("nonce " + l.nonce() + " of " + l.signer()
-                    + " is not used yet and the node has none of " + hashes);
+                    + " is not used yet and the node has none of " + hashes
+                    + (resent ? "; this process held its signed bytes and sent them again" : ""));
         } catch (UncheckedIOException e) {
             return new LookupResult.Unknown("node could not be asked: " + e.getCause());
         }
@@ -455,6 +493,114 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         return transactionCount(from, DefaultBlockParameterName.LATEST);
     }
 
+    /**
+     * The signer's transactions mined at least {@code confirmations} deep: a nonce below it is final (as
+     * final as that depth makes it). With 1 confirmation, the mined count of the latest block.
+     */
+    private long settledCount(Address from) {
+        if (confirmations == 1) {
+            return minedCount(from);
+        }
+        long at = Math.max(0, headBlock() - confirmations + 1);
+        return transactionCount(from, DefaultBlockParameter.valueOf(BigInteger.valueOf(at)));
+    }
+
+    private long headBlock() {
+        try {
+            EthBlockNumber head = web3j.ethBlockNumber().send();
+            if (head.hasError()) {
+                throw new UncheckedIOException(new IOException("block number refused: " + head.getError().getMessage()));
+            }
+            return head.getBlockNumber().longValueExact();
+        } catch (IOException e) {
+            throw new UncheckedIOException("block number could not be read", e);
+        }
+    }
+
+    /** The hash of the canonical block at {@code number}, or null if the node has none there. */
+    private String canonicalHash(long number) {
+        try {
+            EthBlock block = web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false)
+                    .send();
+            if (block.hasError()) {
+                throw new UncheckedIOException(new IOException("block refused: " + block.getError().getMessage()));
+            }
+            return block.getBlock() == null ? null : block.getBlock().getHash();
+        } catch (IOException e) {
+            throw new UncheckedIOException("block " + number + " could not be read", e);
+        }
+    }
+
+    /**
+     * Where a receipt stands against {@link Builder#confirmations}: settled (deep enough, and read again at
+     * that depth from a block that is still canonical), shallow (not deep enough yet), or gone (no longer
+     * on the canonical chain). With 1 confirmation every receipt is settled as read, at no extra cost.
+     */
+    record Depth(TransactionReceipt receipt, boolean settled, boolean gone, String note) {}
+
+    private Depth depthOf(TransactionReceipt r) {
+        if (confirmations == 1) {
+            return new Depth(r, true, false, null);
+        }
+        long block = r.getBlockNumber().longValueExact();
+        long deep = headBlock() - block + 1;
+        String hash = r.getTransactionHash();
+        if (deep < confirmations) {
+            return new Depth(r, false, false, "tx " + hash + " mined in block " + block + ", " + Math.max(deep, 0)
+                    + " of " + confirmations + " confirmations");
+        }
+        Optional<TransactionReceipt> again = receipt(hash);
+        if (again.isEmpty()) {
+            return new Depth(r, false, true, "the receipt of tx " + hash + " in block " + block
+                    + " is gone (a reorg)");
+        }
+        TransactionReceipt now = again.get();
+        if (!now.getBlockHash().equalsIgnoreCase(r.getBlockHash())) {
+            // re-included elsewhere: its depth counts from the new block
+            return depthOf(now);
+        }
+        if (!r.getBlockHash().equalsIgnoreCase(canonicalHash(block))) {
+            return new Depth(r, false, true, "block " + block + " of tx " + hash + " is no longer canonical");
+        }
+        return new Depth(now, true, false, null);
+    }
+
+    /** Sends the identical bytes again if the signer's pending count shows their nonce free (a reorg, a drop). */
+    private void resendIfNonceFree(SignedTx tx) {
+        if (pendingCount(tx.signer()) > tx.nonce()) {
+            return;
+        }
+        Broadcast b = broadcast(tx.rawHex());
+        log.warn("signer {}: tx {} nonce {} was no longer on chain nor in the pool; sent again: {}", tx.signer(),
+                tx.hash(), tx.nonce(), b.message());
+        if (b.kind() == NodeErrors.Kind.UNKNOWN) {
+            keepUnconfirmed(tx);
+        }
+    }
+
+    private void forgetHeld(OrderLookup l) {
+        ConcurrentSkipListMap<Long, SignedTx> kept = l.nonce() == null ? null : unconfirmed.get(l.signer());
+        if (kept != null) {
+            kept.remove(l.nonce());
+        }
+    }
+
+    /** {@link #resendIfNonceFree} for a looked-up record whose signed bytes this process still holds. */
+    private boolean resendHeld(OrderLookup l, List<String> hashes) {
+        if (l.nonce() == null) {
+            return false;
+        }
+        ConcurrentSkipListMap<Long, SignedTx> kept = unconfirmed.get(l.signer());
+        SignedTx tx = kept == null ? null : kept.get(l.nonce());
+        if (tx == null || !hashes.contains(tx.hash()) || pendingCount(tx.signer()) > tx.nonce()) {
+            return false;
+        }
+        Broadcast b = broadcast(tx.rawHex());
+        log.warn("signer {}: tx {} nonce {} was no longer on chain nor in the pool; sent again: {}", tx.signer(),
+                tx.hash(), tx.nonce(), b.message());
+        return b.kind() == NodeErrors.Kind.ALREADY_KNOWN;
+    }
+
     // ---- internals ----
 
     /** The node's answer to a broadcast; a plain acceptance is {@code ALREADY_KNOWN}: the node has it. */
@@ -501,8 +647,9 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
             return;
         }
         long pending = pendingCount(from);
-        kept.headMap(pending).clear();
-        for (SignedTx tx : kept.values()) {
+        // forgotten once final; a nonce mined but not yet confirmations deep may still be reorged out
+        kept.headMap(Math.min(pending, settledCount(from))).clear();
+        for (SignedTx tx : kept.tailMap(pending).values()) {
             Broadcast b = broadcast(tx.rawHex());
             switch (b.kind()) {
                 case UNKNOWN:
@@ -606,7 +753,7 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         return transactionCount(from, DefaultBlockParameterName.PENDING);
     }
 
-    private long transactionCount(Address from, DefaultBlockParameterName tag) {
+    private long transactionCount(Address from, DefaultBlockParameter tag) {
         try {
             EthGetTransactionCount count = web3j.ethGetTransactionCount(from.value(), tag).send();
             if (count.hasError()) {
@@ -721,6 +868,7 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         private boolean askChainForEveryNonce = true;
         private boolean movesRealMoney = true;
         private boolean verifyChainId = true;
+        private int confirmations = 1;
 
         private Builder() {}
 
@@ -808,6 +956,24 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
             return this;
         }
 
+        /**
+         * Default: 1 (a receipt counts as soon as it is read). How many blocks deep (the receipt's own block
+         * counting as 1) a transaction must be, in a block still canonical when read again at that depth,
+         * before {@link #awaitOutcome} and {@link #lookup} report it EXECUTED or FAILED, and before a nonce
+         * used by another transaction proves an order can never execute. Until then the record stays
+         * SUBMITTED; a transaction a reorg took out is sent again (identical bytes) while this process
+         * holds them. Keep {@code confirmations × block time} well under {@code receiptWait}, or orders wait
+         * for the reconciler. Polygon PoS (about 2 s blocks): before the milestones of PIP-11 (2023),
+         * finality was probabilistic until the next checkpoint (hundreds of blocks) and reorgs of several
+         * blocks were seen, so services waited for tens to hundreds of blocks; with milestones a block is
+         * final much sooner (the node's {@code finalized} tag shows when). Pick the depth from your node's
+         * {@code finalized} lag and the value at stake; 1 trusts the first receipt. In 1..1024.
+         */
+        public Builder confirmations(int confirmations) {
+            this.confirmations = confirmations;
+            return this;
+        }
+
         /** Default: true. Ask the node for its chain id at build and refuse a mismatch. */
         public Builder verifyChainId(boolean verify) {
             this.verifyChainId = verify;
@@ -837,6 +1003,9 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
             InvalidInputException.requirePositive("rpcTimeout", rpcTimeout);
             if (broadcastAttempts < 1 || broadcastAttempts > 10) {
                 throw new InvalidInputException("broadcastAttempts", broadcastAttempts, "must be in 1..10");
+            }
+            if (confirmations < 1 || confirmations > 1024) {
+                throw new InvalidInputException("confirmations", confirmations, "must be in 1..1024");
             }
             EvmChainAdapter adapter = new EvmChainAdapter(this);
             if (verifyChainId) {
