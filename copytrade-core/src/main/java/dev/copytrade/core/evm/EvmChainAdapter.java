@@ -69,6 +69,15 @@ import org.web3j.utils.Numeric;
  *   <li>{@link #lookup} answers the reconciler by the record's transaction hashes (a sped-up
  *       transaction's earlier ones too), then by its nonce against the signer's mined count: a nonce
  *       used by another transaction proves this one can never execute.
+ *   <li>The signed bytes of a broadcast the node never confirmed (a transport failure), or of a wait
+ *       that ended undecided, are kept (at most 64 per signer): the signer's next {@link #prepare}
+ *       sends them again before handing out the next nonce if the node's pending count shows they never
+ *       arrived, so a lost broadcast leaves no nonce gap; a lookup re-sends them likewise. Identical
+ *       bytes: the transaction executes at most once.
+ *   <li>With {@link Builder#confirmations} above 1, an outcome counts only once its block is that deep
+ *       and still canonical; a receipt a reorg took away leaves the record in flight.
+ *   <li>{@link #notSent} (the executor lost the signer's lease before the broadcast) gives the prepared
+ *       nonce back unless another holder has taken it since.
  * </ul>
  *
  * Nonces come from one allocator per (chain id, signer) used only under the signer's lease; see
