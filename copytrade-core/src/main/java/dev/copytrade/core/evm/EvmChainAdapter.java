@@ -574,10 +574,13 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         return new Depth(now, true, false, null);
     }
 
-    /** Sends the identical bytes again if the signer's pending count shows their nonce free (a reorg, a drop). */
-    private void resendIfNonceFree(SignedTx tx) {
+    /**
+     * Sends the identical bytes again if the signer's pending count shows their nonce free (a reorg, a
+     * drop); true if the node took them.
+     */
+    private boolean resendIfNonceFree(SignedTx tx) {
         if (pendingCount(tx.signer()) > tx.nonce()) {
-            return;
+            return false;
         }
         Broadcast b = broadcast(tx.rawHex());
         log.warn("signer {}: tx {} nonce {} was no longer on chain nor in the pool; sent again: {}", tx.signer(),
@@ -585,6 +588,7 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         if (b.kind() == NodeErrors.Kind.UNKNOWN) {
             keepUnconfirmed(tx);
         }
+        return b.kind() == NodeErrors.Kind.ALREADY_KNOWN;
     }
 
     private void forgetHeld(OrderLookup l) {
@@ -601,13 +605,7 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         }
         ConcurrentSkipListMap<Long, SignedTx> kept = unconfirmed.get(l.signer());
         SignedTx tx = kept == null ? null : kept.get(l.nonce());
-        if (tx == null || !hashes.contains(tx.hash()) || pendingCount(tx.signer()) > tx.nonce()) {
-            return false;
-        }
-        Broadcast b = broadcast(tx.rawHex());
-        log.warn("signer {}: tx {} nonce {} was no longer on chain nor in the pool; sent again: {}", tx.signer(),
-                tx.hash(), tx.nonce(), b.message());
-        return b.kind() == NodeErrors.Kind.ALREADY_KNOWN;
+        return tx != null && hashes.contains(tx.hash()) && resendIfNonceFree(tx);
     }
 
     // ---- internals ----
