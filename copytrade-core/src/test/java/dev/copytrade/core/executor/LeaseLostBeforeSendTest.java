@@ -74,4 +74,28 @@ class LeaseLostBeforeSendTest {
             assertThat(ledger.used(globalMoney, clock.instant())).isEqualTo(Usdc.of("10").micros());
         }
     }
+
+    @Test
+    @DisplayName("Scenario: A lease lost in a fan-out fails only that follower's order")
+    void lostLeaseInAFanOut() {
+        List<Follower> followers = Fixtures.followers(4);
+        TxScope unlucky = TxScope.signer(Fixtures.CHAIN_ID, followers.get(2).signer());
+        LosesLeaseWhilePreparing adapter = new LosesLeaseWhilePreparing(venue, this::revokeAndTakeOver,
+                r -> TxScope.signer(r.chainId(), r.signer()).equals(unlucky));
+        try (CopyTradeExecutor executor = CopyTradeExecutor.builder().store(store).chainAdapter(adapter).mutex(mutex)
+                .clock(clock).caps(ledger, CapPolicy.builder().global(Usdc.of("1000")).build()).parallelism(4)
+                .instanceId("lease-lost-fan-out").build()) {
+            List<CopyResult> results = executor.executeAll(Fixtures.trade(), followers);
+
+            assertThat(results).extracting(CopyResult::outcome).containsExactly(Outcome.EXECUTED, Outcome.EXECUTED,
+                    Outcome.FAILED, Outcome.EXECUTED);
+            CopyTradeRecord failed = store.findById(results.get(2).record().id()).orElseThrow();
+            assertThat(failed.reason()).isEqualTo(ReasonCode.SIGNER_LEASE_LOST);
+            assertThat(venue.submitCalls()).as("only the three with a valid lease were sent").isEqualTo(3);
+            assertThat(venue.receivedOrders()).noneMatch(o -> o.request().recordId() == failed.id());
+            assertThat(adapter.notSent).hasSize(1);
+            assertThat(ledger.used(globalMoney, clock.instant())).as("three orders' notional, the fourth released")
+                    .isEqualTo(Usdc.of("30").micros());
+        }
+    }
 }
