@@ -73,6 +73,12 @@ class EvmSendSafetyTest {
                 .receiptWait(Duration.ofMillis(500)).build();
     }
 
+    /** One sweep, once every lease has run out. */
+    private SweepReport sweep(ChainAdapter adapter) {
+        clock.advance(TTL.plusSeconds(1));
+        return StaleSweeper.builder(store, adapter).chainId(node.chainId()).clock(clock).build().runOnce();
+    }
+
     @Test
     @DisplayName("Scenario: A lease lost before the broadcast sends nothing and gives the nonce back")
     void lostLeaseSendsNothing() throws Exception {
@@ -132,9 +138,7 @@ class EvmSendSafetyTest {
             assertThat(node.web3j().ethGetTransactionReceipt(lost.venueRef()).send().getTransactionReceipt())
                     .as("the first order's own transaction was mined").isPresent();
 
-            clock.advance(TTL.plusSeconds(1));
-            SweepReport report = StaleSweeper.builder(store, adapter).chainId(node.chainId()).clock(clock).build()
-                    .runOnce();
+            SweepReport report = sweep(adapter);
             assertThat(report.executed()).as(report.toString()).isEqualTo(1);
             CopyTradeRecord settled = store.findById(lost.id()).orElseThrow();
             assertThat(settled.status()).isEqualTo(RecordStatus.EXECUTED);
@@ -142,6 +146,36 @@ class EvmSendSafetyTest {
             assertThat(node.minedCount(signer)).as("nothing mined twice").isEqualTo(2);
             assertThat(node.balance(wallet)).isEqualTo(EvmRig.weiOf(lost.order().notional())
                     .add(EvmRig.weiOf(second.record().order().notional())));
+        }
+    }
+
+    @Test
+    @DisplayName("Scenario: After a restart the next order takes a lost broadcast's nonce and the reconciler expires it")
+    void lostBroadcastBeforeARestart() throws Exception {
+        String key = node.newFundedKey(RANDOM);
+        Address signer = AnvilNode.addressOf(key);
+        Address wallet = EvmRig.recipient(RANDOM);
+        Follower follower = EvmRig.follower(signer, wallet);
+        CopyTradeRecord lost;
+        try (RpcProxy proxy = RpcProxy.start(node.rpcUrl()); EvmChainAdapter before = throughProxy(proxy, key)) {
+            proxy.loseNextSend(RpcProxy.Fault.LOST_BEFORE_NODE);
+            CopyResult first = executor(before, new RevocableScopedTxMutex()).execute(Records.trade(), follower);
+            assertThat(first.outcome()).as("outcome" + seeded()).isEqualTo(CopyResult.Outcome.IN_FLIGHT);
+            lost = store.findById(first.record().id()).orElseThrow();
+        }
+        // the process restarts: the kept bytes are gone with it
+        try (EvmChainAdapter after = EvmRig.adapter(node, SignerKeys.of(key)).build()) {
+            CopyResult next = executor(after, new RevocableScopedTxMutex()).execute(Records.trade(), follower);
+            assertThat(next.outcome()).isEqualTo(CopyResult.Outcome.EXECUTED);
+            assertThat(next.record().nonce()).as("the chain's pending count: the lost nonce").isEqualTo(lost.nonce());
+            assertThat(node.awaitMinedCount(signer, 1, MINING)).isEqualTo(1);
+
+            SweepReport report = sweep(after);
+            CopyTradeRecord settled = store.findById(lost.id()).orElseThrow();
+            assertThat(settled.status()).as(report + seeded()).isEqualTo(RecordStatus.EXPIRED);
+            assertThat(settled.reason()).isEqualTo(ReasonCode.NOT_FOUND_AT_VENUE);
+            assertThat(node.minedCount(signer)).isEqualTo(1);
+            assertThat(node.balance(wallet)).isEqualTo(EvmRig.weiOf(next.record().order().notional()));
         }
     }
 
