@@ -67,10 +67,14 @@ class EvmSendSafetyTest {
                 .clock(clock).inFlightTtl(TTL).instanceId("send-safety").build();
     }
 
-    /** An adapter through {@code proxy} that tries each broadcast once, so one lost send is a lost broadcast. */
+    /**
+     * An adapter through {@code proxy} that tries each broadcast once, so one lost send is a lost broadcast.
+     * Its receipt wait is what a lost transaction costs the test, and long enough for a mined one to be
+     * seen on a loaded machine (auto-mining takes milliseconds).
+     */
     private static EvmChainAdapter throughProxy(RpcProxy proxy, String key) {
         return EvmRig.adapter(proxy.url(), SignerKeys.of(key)).broadcastAttempts(1)
-                .receiptWait(Duration.ofMillis(500)).build();
+                .receiptWait(Duration.ofSeconds(3)).build();
     }
 
     /** One sweep, once every lease has run out. */
