@@ -65,6 +65,15 @@ public interface ChainAdapter {
     }
 
     /**
+     * The executor prepared {@code order} and then decided not to send it (the signer's lease was lost
+     * before the broadcast): nothing of it left the process, so whatever {@link #prepare} set aside for it
+     * (an EVM signer's nonce) may be handed out again. May be called after another holder took the signer
+     * over, so it must leave alone anything that holder prepared since. Never throws; the default does
+     * nothing.
+     */
+    default void notSent(PreparedOrder order) {}
+
+    /**
      * Looks up an order by client order id / venue reference / nonce, for the reconciler. Must answer
      * {@link LookupResult.NotFound} only when the venue proved it has no such order; when in doubt,
      * {@link LookupResult.Unknown}.

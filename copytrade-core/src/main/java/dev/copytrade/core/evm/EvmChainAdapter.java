@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -36,6 +37,8 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.response.EthBlockNumber;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthChainId;
 import org.web3j.protocol.core.methods.response.EthEstimateGas;
@@ -66,6 +69,15 @@ import org.web3j.utils.Numeric;
  *   <li>{@link #lookup} answers the reconciler by the record's transaction hashes (a sped-up
  *       transaction's earlier ones too), then by its nonce against the signer's mined count: a nonce
  *       used by another transaction proves this one can never execute.
+ *   <li>The signed bytes of a broadcast the node never confirmed (a transport failure), or of a wait
+ *       that ended undecided, are kept (at most 64 per signer): the signer's next {@link #prepare}
+ *       sends them again before handing out the next nonce if the node's pending count shows they never
+ *       arrived, so a lost broadcast leaves no nonce gap; a lookup re-sends them likewise. Identical
+ *       bytes: the transaction executes at most once.
+ *   <li>With {@link Builder#confirmations} above 1, an outcome counts only once its block is that deep
+ *       and still canonical; a receipt a reorg took away leaves the record in flight.
+ *   <li>{@link #notSent} (the executor lost the signer's lease before the broadcast) gives the prepared
+ *       nonce back unless another holder has taken it since.
  * </ul>
  *
  * Nonces come from one allocator per (chain id, signer) used only under the signer's lease; see
@@ -88,11 +100,18 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
     private final int broadcastAttempts;
     private final boolean askChainForEveryNonce;
     private final boolean movesRealMoney;
+    private final int confirmations;
     private final NonceAllocator nonces = new NonceAllocator();
     // the hashes this process broadcast per (signer, nonce) while their outcome is awaited: a replacement
     // added here is found by the wait that is already running for the original
     private final ConcurrentHashMap<String, Tracked> inFlight = new ConcurrentHashMap<>();
     private final ReceiptWatcher receipts;
+    // per signer, by nonce: the signed bytes of broadcasts the node never confirmed (a transport failure),
+    // so the signer's next prepare can re-send them if the node turns out not to have them
+    private final ConcurrentHashMap<Address, ConcurrentSkipListMap<Long, SignedTx>> unconfirmed =
+            new ConcurrentHashMap<>();
+    /** Unconfirmed broadcasts kept per signer; beyond it the reconciler and the replacer are left to it. */
+    static final int UNCONFIRMED_PER_SIGNER = 64;
     /** A waiter asks for its own receipts every this many polls, besides the shared watcher. */
     private static final int OWN_CHECK_EVERY = 20;
 
@@ -118,6 +137,7 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         this.broadcastAttempts = b.broadcastAttempts;
         this.askChainForEveryNonce = b.askChainForEveryNonce;
         this.movesRealMoney = b.movesRealMoney;
+        this.confirmations = b.confirmations;
         this.receipts = new ReceiptWatcher(web3j, b.receiptPoll, this::awaitedHashes);
     }
 
@@ -179,6 +199,7 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("fees could not be read from the node", e);
         }
+        resendUnconfirmed(from);
         NonceAllocator.Slot slot = nonces.slot(chainId, from);
         NonceAllocator.Slot.Allocation allocation = slot.allocate(() -> pendingCount(from), askChainForEveryNonce);
         long nonce = allocation.nonce();
@@ -237,15 +258,30 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
                 untrack(tx, tracked);
                 return SubmitResult.rejected("refused by the node: " + b.message());
             default:
+                keepUnconfirmed(tx);
                 return SubmitResult.unknown("broadcast of tx " + tx.hash() + " not confirmed by the node: "
                         + b.message());
         }
     }
 
     /**
+     * The executor will not send {@code order} (its lease was lost): its nonce is handed out again unless
+     * another prepare of the signer has taken it since.
+     */
+    @Override
+    public void notSent(PreparedOrder order) {
+        SignedTx tx = signedTx(order);
+        nonces.slot(chainId, tx.signer()).unsent(tx.nonce(), tx.hash());
+        log.debug("record {}: tx {} nonce {} was never sent", order.request().recordId(), tx.hash(), tx.nonce());
+    }
+
+    /**
      * Polls for the receipt of the transaction (or of a replacement made meanwhile in this process) for
-     * at most {@code receiptWait}. Undecided at the deadline, or the nonce used by a transaction this
-     * process does not know: {@link SubmitResult.Unknown}, and the reconciler decides from the record.
+     * at most {@code receiptWait}; with {@link Builder#confirmations} above 1, a receipt counts only once
+     * its block is that deep and still canonical. Undecided at the deadline, or the nonce used by a
+     * transaction this process does not know: {@link SubmitResult.Unknown}, and the reconciler decides
+     * from the record. A receipt that disappears (a reorg) makes the identical bytes be sent again if the
+     * nonce is free again.
      */
     @Override
     public SubmitResult awaitOutcome(PreparedOrder order, SubmitResult.Unknown sent) {
@@ -253,18 +289,41 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         Tracked tracked = inFlight.get(key(tx.signer(), tx.nonce()));
         List<String> hashes = tracked != null ? tracked.hashes : List.of(tx.hash());
         long deadline = System.nanoTime() + receiptWait.toNanos();
+        // the last receipt seen that was not deep enough yet: it may still be reorged out
+        Depth shallow = null;
         try {
             for (int round = 0;; round++) {
                 // the shared watcher reads each new block's receipts once for every waiter; a waiter asks for
-                // its own receipts at the start, now and then, and at the deadline (blocks the watcher skipped)
+                // its own receipts at the start, now and then, and at the deadline (blocks the watcher skipped),
+                // and every time while a receipt waits for its confirmations (the watcher keeps no reorgs)
                 long left = deadline - System.nanoTime();
                 boolean ownCheck = round % OWN_CHECK_EVERY == 0 || left <= 0 || tracked == null
-                        || !receipts.works();
+                        || !receipts.works() || shallow != null;
                 Optional<TransactionReceipt> mined = ownCheck ? firstReceipt(hashes) : receipts.find(hashes);
-                if (mined.isPresent()) {
-                    return fromReceipt(mined.get(), order.request().order());
+                Depth depth = mined.isPresent() ? depthOf(mined.get()) : null;
+                if (depth != null && depth.settled()) {
+                    forgetUnconfirmed(tx);
+                    return fromReceipt(depth.receipt(), order.request().order());
+                }
+                if (depth == null || depth.gone()) {
+                    if (shallow != null || (depth != null && depth.gone())) {
+                        log.warn("signer {}: the receipt of tx {} nonce {} disappeared (a reorg)", tx.signer(),
+                                tx.hash(), tx.nonce());
+                        receipts.forget(hashes);
+                        resendIfNonceFree(tx);
+                        shallow = null;
+                    }
+                } else {
+                    shallow = depth;
                 }
                 if (left <= 0) {
+                    // not final: keep the bytes, so a reorg or a pool that dropped it can be repaired by sending
+                    // them again (the lookup, or the signer's next prepare)
+                    keepUnconfirmed(tx);
+                    if (shallow != null) {
+                        return SubmitResult.unknown(shallow.note() + " when the wait of " + receiptWait
+                                + " ended; left SUBMITTED for the reconciler");
+                    }
                     // a used nonce without a receipt is no verdict here: a replacement from another process may
                     // have been mined, and a node may count the nonce before it serves the receipt (anvil does)
                     boolean nonceUsed = minedCount(tx.signer()) > tx.nonce();
@@ -322,9 +381,16 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
             return new LookupResult.NotFound();
         }
         try {
-            Long mined = l.nonce() == null ? null : minedCount(l.signer());
+            Long mined = l.nonce() == null ? null : settledCount(l.signer());
             Optional<TransactionReceipt> receipt = firstReceipt(hashes);
             if (receipt.isPresent()) {
+                Depth depth = depthOf(receipt.get());
+                if (!depth.settled()) {
+                    boolean resent = depth.gone() && resendHeld(l, hashes);
+                    return new LookupResult.Unknown(depth.note() + (resent ? "; its signed bytes were sent again" : ""));
+                }
+                receipt = Optional.of(depth.receipt());
+                forgetHeld(l);
                 if (l.order() == null) {
                     return new LookupResult.Unknown("tx " + receipt.get().getTransactionHash()
                             + " is mined but the order is unknown, so its fill cannot be reported");
@@ -356,8 +422,10 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
                     return new LookupResult.Unknown("tx " + h + " is pending in the node's pool");
                 }
             }
+            boolean resent = resendHeld(l, hashes);
             return new LookupResult.Unknown("nonce " + l.nonce() + " of " + l.signer()
-                    + " is not used yet and the node has none of " + hashes);
+                    + " is not used yet and the node has none of " + hashes
+                    + (resent ? "; this process held its signed bytes and sent them again" : ""));
         } catch (UncheckedIOException e) {
             return new LookupResult.Unknown("node could not be asked: " + e.getCause());
         }
@@ -434,6 +502,112 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         return transactionCount(from, DefaultBlockParameterName.LATEST);
     }
 
+    /**
+     * The signer's transactions mined at least {@code confirmations} deep: a nonce below it is final (as
+     * final as that depth makes it). With 1 confirmation, the mined count of the latest block.
+     */
+    private long settledCount(Address from) {
+        if (confirmations == 1) {
+            return minedCount(from);
+        }
+        long at = Math.max(0, headBlock() - confirmations + 1);
+        return transactionCount(from, DefaultBlockParameter.valueOf(BigInteger.valueOf(at)));
+    }
+
+    private long headBlock() {
+        try {
+            EthBlockNumber head = web3j.ethBlockNumber().send();
+            if (head.hasError()) {
+                throw new UncheckedIOException(new IOException("block number refused: " + head.getError().getMessage()));
+            }
+            return head.getBlockNumber().longValueExact();
+        } catch (IOException e) {
+            throw new UncheckedIOException("block number could not be read", e);
+        }
+    }
+
+    /** The hash of the canonical block at {@code number}, or null if the node has none there. */
+    private String canonicalHash(long number) {
+        try {
+            EthBlock block = web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false)
+                    .send();
+            if (block.hasError()) {
+                throw new UncheckedIOException(new IOException("block refused: " + block.getError().getMessage()));
+            }
+            return block.getBlock() == null ? null : block.getBlock().getHash();
+        } catch (IOException e) {
+            throw new UncheckedIOException("block " + number + " could not be read", e);
+        }
+    }
+
+    /**
+     * Where a receipt stands against {@link Builder#confirmations}: settled (deep enough, and read again at
+     * that depth from a block that is still canonical), shallow (not deep enough yet), or gone (no longer
+     * on the canonical chain). With 1 confirmation every receipt is settled as read, at no extra cost.
+     */
+    record Depth(TransactionReceipt receipt, boolean settled, boolean gone, String note) {}
+
+    private Depth depthOf(TransactionReceipt r) {
+        if (confirmations == 1) {
+            return new Depth(r, true, false, null);
+        }
+        long block = r.getBlockNumber().longValueExact();
+        long deep = headBlock() - block + 1;
+        String hash = r.getTransactionHash();
+        if (deep < confirmations) {
+            return new Depth(r, false, false, "tx " + hash + " mined in block " + block + ", " + Math.max(deep, 0)
+                    + " of " + confirmations + " confirmations");
+        }
+        Optional<TransactionReceipt> again = receipt(hash);
+        if (again.isEmpty()) {
+            return new Depth(r, false, true, "the receipt of tx " + hash + " in block " + block
+                    + " is gone (a reorg)");
+        }
+        TransactionReceipt now = again.get();
+        if (!now.getBlockHash().equalsIgnoreCase(r.getBlockHash())) {
+            // re-included elsewhere: its depth counts from the new block
+            return depthOf(now);
+        }
+        if (!r.getBlockHash().equalsIgnoreCase(canonicalHash(block))) {
+            return new Depth(r, false, true, "block " + block + " of tx " + hash + " is no longer canonical");
+        }
+        return new Depth(now, true, false, null);
+    }
+
+    /**
+     * Sends the identical bytes again if the signer's pending count shows their nonce free (a reorg, a
+     * drop); true if the node took them.
+     */
+    private boolean resendIfNonceFree(SignedTx tx) {
+        if (pendingCount(tx.signer()) > tx.nonce()) {
+            return false;
+        }
+        Broadcast b = broadcast(tx.rawHex());
+        log.warn("signer {}: tx {} nonce {} was no longer on chain nor in the pool; sent again: {}", tx.signer(),
+                tx.hash(), tx.nonce(), b.message());
+        if (b.kind() == NodeErrors.Kind.UNKNOWN) {
+            keepUnconfirmed(tx);
+        }
+        return b.kind() == NodeErrors.Kind.ALREADY_KNOWN;
+    }
+
+    private void forgetHeld(OrderLookup l) {
+        ConcurrentSkipListMap<Long, SignedTx> kept = l.nonce() == null ? null : unconfirmed.get(l.signer());
+        if (kept != null) {
+            kept.remove(l.nonce());
+        }
+    }
+
+    /** {@link #resendIfNonceFree} for a looked-up record whose signed bytes this process still holds. */
+    private boolean resendHeld(OrderLookup l, List<String> hashes) {
+        if (l.nonce() == null) {
+            return false;
+        }
+        ConcurrentSkipListMap<Long, SignedTx> kept = unconfirmed.get(l.signer());
+        SignedTx tx = kept == null ? null : kept.get(l.nonce());
+        return tx != null && hashes.contains(tx.hash()) && resendIfNonceFree(tx);
+    }
+
     // ---- internals ----
 
     /** The node's answer to a broadcast; a plain acceptance is {@code ALREADY_KNOWN}: the node has it. */
@@ -446,6 +620,62 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         byte[] signed = signer.sign(raw, from);
         return new SignedTx(from, nonce, Numeric.toHexString(Hash.sha3(signed)), Numeric.toHexString(signed), f,
                 gasLimit, call);
+    }
+
+    private void keepUnconfirmed(SignedTx tx) {
+        ConcurrentSkipListMap<Long, SignedTx> kept = unconfirmed.computeIfAbsent(tx.signer(),
+                k -> new ConcurrentSkipListMap<>());
+        if (kept.size() >= UNCONFIRMED_PER_SIGNER && !kept.containsKey(tx.nonce())) {
+            // the lowest nonces are the ones that block the signer: keep those
+            log.warn("signer {}: {} unconfirmed broadcasts kept already; tx {} nonce {} is left to the reconciler",
+                    tx.signer(), kept.size(), tx.hash(), tx.nonce());
+            return;
+        }
+        kept.put(tx.nonce(), tx);
+    }
+
+    private void forgetUnconfirmed(SignedTx tx) {
+        ConcurrentSkipListMap<Long, SignedTx> kept = unconfirmed.get(tx.signer());
+        if (kept != null) {
+            kept.remove(tx.nonce(), tx);
+        }
+    }
+
+    /**
+     * Under the signer's lease, before its next nonce: a broadcast whose arrival the node never confirmed
+     * and whose nonce the node's pending count has not reached did not get there (or was dropped), and
+     * every later transaction of the signer would wait behind the gap. Its identical bytes are sent again:
+     * same hash, so it executes at most once whichever copy arrives. A nonce the count passed is used
+     * (by it or by another transaction; the receipt or the reconciler tells which) and is forgotten.
+     */
+    private void resendUnconfirmed(Address from) {
+        ConcurrentSkipListMap<Long, SignedTx> kept = unconfirmed.get(from);
+        if (kept == null || kept.isEmpty()) {
+            return;
+        }
+        long pending = pendingCount(from);
+        // forgotten once final; a nonce mined but not yet confirmations deep may still be reorged out
+        kept.headMap(Math.min(pending, settledCount(from))).clear();
+        for (SignedTx tx : kept.tailMap(pending).values()) {
+            Broadcast b = broadcast(tx.rawHex());
+            switch (b.kind()) {
+                case UNKNOWN:
+                    log.warn("signer {}: re-sending unconfirmed tx {} nonce {} failed again ({}); kept for the next"
+                            + " order", from, tx.hash(), tx.nonce(), b.message());
+                    return;
+                case ALREADY_KNOWN:
+                    log.info("signer {}: unconfirmed tx {} nonce {} was missing from the node and is sent again",
+                            from, tx.hash(), tx.nonce());
+                    break;
+                default:
+                    // refused, or its nonce is taken: it is not in the pool and these bytes will not be; the
+                    // record's lookup (by nonce) and the replacer decide
+                    log.warn("signer {}: unconfirmed tx {} nonce {} could not be sent again: {}", from, tx.hash(),
+                            tx.nonce(), b.message());
+                    break;
+            }
+            kept.remove(tx.nonce(), tx);
+        }
     }
 
     /**
@@ -530,7 +760,7 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         return transactionCount(from, DefaultBlockParameterName.PENDING);
     }
 
-    private long transactionCount(Address from, DefaultBlockParameterName tag) {
+    private long transactionCount(Address from, DefaultBlockParameter tag) {
         try {
             EthGetTransactionCount count = web3j.ethGetTransactionCount(from.value(), tag).send();
             if (count.hasError()) {
@@ -645,6 +875,7 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
         private boolean askChainForEveryNonce = true;
         private boolean movesRealMoney = true;
         private boolean verifyChainId = true;
+        private int confirmations = 1;
 
         private Builder() {}
 
@@ -732,6 +963,24 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
             return this;
         }
 
+        /**
+         * Default: 1 (a receipt counts as soon as it is read). How many blocks deep (the receipt's own block
+         * counting as 1) a transaction must be, in a block still canonical when read again at that depth,
+         * before {@link #awaitOutcome} and {@link #lookup} report it EXECUTED or FAILED, and before a nonce
+         * used by another transaction proves an order can never execute. Until then the record stays
+         * SUBMITTED; a transaction a reorg took out is sent again (identical bytes) while this process
+         * holds them. Keep {@code confirmations × block time} well under {@code receiptWait}, or orders wait
+         * for the reconciler. Polygon PoS (about 2 s blocks): before the milestones of PIP-11 (2023),
+         * finality was probabilistic until the next checkpoint (hundreds of blocks) and reorgs of several
+         * blocks were seen, so services waited for tens to hundreds of blocks; with milestones a block is
+         * final much sooner (the node's {@code finalized} tag shows when). Pick the depth from your node's
+         * {@code finalized} lag and the value at stake; 1 trusts the first receipt. In 1..1024.
+         */
+        public Builder confirmations(int confirmations) {
+            this.confirmations = confirmations;
+            return this;
+        }
+
         /** Default: true. Ask the node for its chain id at build and refuse a mismatch. */
         public Builder verifyChainId(boolean verify) {
             this.verifyChainId = verify;
@@ -761,6 +1010,9 @@ public final class EvmChainAdapter implements ChainAdapter, AutoCloseable {
             InvalidInputException.requirePositive("rpcTimeout", rpcTimeout);
             if (broadcastAttempts < 1 || broadcastAttempts > 10) {
                 throw new InvalidInputException("broadcastAttempts", broadcastAttempts, "must be in 1..10");
+            }
+            if (confirmations < 1 || confirmations > 1024) {
+                throw new InvalidInputException("confirmations", confirmations, "must be in 1..1024");
             }
             EvmChainAdapter adapter = new EvmChainAdapter(this);
             if (verifyChainId) {

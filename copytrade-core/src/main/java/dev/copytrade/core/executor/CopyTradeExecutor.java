@@ -65,11 +65,12 @@ import org.slf4j.MDC;
  *
  * <pre>
  * size (CopyPolicy) → guardrails → prewrite PENDING (or SKIPPED) → lock the signer scope
- *   → realtime re-check → prepare → SUBMITTED (refs stored before send) → submit
+ *   → realtime re-check → prepare → SUBMITTED (refs stored before send) → lease still valid? → submit
  *   → EXECUTED | FAILED | still in flight when the outcome is unknown (never re-sent)
  * </pre>
  *
- * Nothing is sent unless its record is durable; a key that already has a record is returned as a
+ * A lease found invalid right before the send (a database mutex's session ended) fails the record with
+ * {@code SIGNER_LEASE_LOST}, nothing sent. Nothing is sent unless its record is durable; a key that already has a record is returned as a
  * DUPLICATE and nothing is done. Thread-safe: call it from as many threads as you like. Build with
  * {@link #builder()}; {@link #close()} stops the fan-out pool it owns.
  */
@@ -542,6 +543,16 @@ public final class CopyTradeExecutor implements AutoCloseable {
             inFlight = submitted.current();
         }
         listeners.onSubmitted(inFlight);
+        if (!stillHeld(lease)) {
+            // another process may hold the signer now and use this very nonce: sending would be a second
+            // writer on the signer; nothing has left, so the record can truthfully say so
+            log.warn("record {}: the signer's lease (token {}) was lost before the send; nothing was sent",
+                    inFlight.id(), lease.fencingToken());
+            notSent(prepared);
+            return finish(inFlight, Transition.failed(inFlight.id(), inFlight.status(), clock.instant(),
+                    ReasonCode.SIGNER_LEASE_LOST, "the signer's lease (fencing token " + lease.fencingToken()
+                            + ") was no longer valid right before the send; nothing was sent"), null);
+        }
 
         SubmitResult outcome;
         Throwable cause = null;
@@ -573,6 +584,24 @@ public final class CopyTradeExecutor implements AutoCloseable {
                 reason);
         return finish(inFlight, Transition.outcomeUnknown(inFlight.id(), inFlight.status(), done,
                 "outcome unknown: " + reason), cause);
+    }
+
+    /** {@link ScopedTxMutex.Lease#isValid()}, failing closed: a lease that cannot tell is not held. */
+    private static boolean stillHeld(ScopedTxMutex.Lease lease) {
+        try {
+            return lease.isValid();
+        } catch (RuntimeException e) {
+            log.warn("lease {}: its validity could not be checked; treated as lost", lease, e);
+            return false;
+        }
+    }
+
+    private void notSent(PreparedOrder prepared) {
+        try {
+            adapter.notSent(prepared);
+        } catch (RuntimeException e) {
+            log.warn("record {}: the adapter failed to take back the unsent order", prepared.request().recordId(), e);
+        }
     }
 
     private SubmitResult awaitOutcome(PreparedOrder prepared, SubmitResult.Unknown sent) {

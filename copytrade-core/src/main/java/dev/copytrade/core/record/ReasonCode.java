@@ -73,6 +73,11 @@ public enum ReasonCode {
     // execution failures (FAILED / EXPIRED records)
     /** The signer's lock could not be had within the configured wait; nothing was sent. */
     SIGNER_LOCK_TIMEOUT,
+    /**
+     * The signer's lease was found no longer valid right before the send (a database mutex whose session
+     * ended or whose lease timed out: another process may hold the signer by now); nothing was sent.
+     */
+    SIGNER_LEASE_LOST,
     /** The adapter failed to prepare the order (signing, nonce); nothing was sent. */
     PREPARE_FAILED,
     /** The venue or chain definitively rejected the order. */

@@ -84,6 +84,17 @@ public final class NonceAllocator {
             release(nonce);
         }
 
+        /**
+         * The executor decided not to send the transaction {@code hash} prepared with {@code nonce} (its
+         * lease was lost). Only if that transaction is still the outstanding one does its nonce come back:
+         * a holder that took the signer over meanwhile may already have been handed this nonce again.
+         */
+        public synchronized void unsent(long nonce, String hash) {
+            if (outstanding == nonce && hash != null && hash.equals(outstandingHash)) {
+                release(nonce);
+            }
+        }
+
         /** The node refused {@code nonce}'s transaction with an error proving it was not accepted. */
         public synchronized void refused(long nonce) {
             release(nonce);

@@ -80,4 +80,26 @@ class NonceAllocatorTest {
         assertThat(new NonceAllocator().slot(2, SIGNER).allocate(() -> 3, false).nonce())
                 .as("another chain is another sequence").isEqualTo(3);
     }
+
+    @Test
+    @DisplayName("Scenario: An order not sent after its lease was lost gives its nonce back, unless another holder took it")
+    void notSentGivesTheNonceBackOnlyWhileItIsStillOutstanding() {
+        NonceAllocator.Slot slot = new NonceAllocator().slot(1, SIGNER);
+        NonceAllocator.Slot.Allocation a = slot.allocate(() -> 4, false);
+        slot.signed(a.nonce(), "0xaa");
+        slot.unsent(a.nonce(), "0xaa");
+        NonceAllocator.Slot.Allocation again = slot.allocate(() -> 4, false);
+        assertThat(again.nonce()).as("given back: no gap").isEqualTo(4);
+        assertThat(again.previousHash()).as("so the next signature must differ").isEqualTo("0xaa");
+        slot.signed(again.nonce(), "0xbb");
+
+        // the lease of 0xbb was lost and the next holder was handed nonce 4 before 0xbb's late notice arrives
+        NonceAllocator.Slot.Allocation takenOver = slot.allocate(() -> 4, false);
+        assertThat(takenOver.nonce()).isEqualTo(4);
+        slot.signed(takenOver.nonce(), "0xcc");
+        slot.unsent(4, "0xbb");
+        slot.broadcasting(takenOver.nonce());
+        assertThat(slot.allocate(() -> 4, false).nonce()).as("the new holder's nonce 4 is not handed out again")
+                .isEqualTo(5);
+    }
 }

@@ -46,6 +46,11 @@ public class ForwardingChainAdapter implements ChainAdapter {
     }
 
     @Override
+    public void notSent(PreparedOrder order) {
+        real.notSent(order);
+    }
+
+    @Override
     public LookupResult lookup(OrderLookup lookup) {
         return real.lookup(lookup);
     }
