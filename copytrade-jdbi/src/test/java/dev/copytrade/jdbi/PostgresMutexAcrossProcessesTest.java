@@ -274,8 +274,11 @@ class PostgresMutexAcrossProcessesTest {
                 assertThat(next.isValid()).isTrue();
                 assertThat(freeFor(a, scope)).isFalse();
             }
-            // a lease closed in time gives its connection back with the server's idle_session_timeout
-            try (Lease inTime = stalling.acquire(scope, LONG)) {
+            // a lease closed in time gives its connection back with the server's idle_session_timeout; its
+            // timeout is far above any pause of this thread (a 500 ms one would lose the lease to a GC pause
+            // or a descheduled thread on a loaded machine before isValid() is even asked)
+            JdbiScopedTxMutex patient = JdbiScopedTxMutex.builder(single).tableNames(tables).leaseTimeout(LONG).build();
+            try (Lease inTime = patient.acquire(scope, LONG)) {
                 assertThat(inTime.isValid()).isTrue();
             }
             assertThat(show(single, "idle_session_timeout")).isEqualTo("0");
