@@ -3,6 +3,7 @@ package dev.copytrade.core.testkit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -11,7 +12,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 
 /**
  * Small helpers for concurrency tests. Every wait is bounded, so a deadlock fails the test instead of
@@ -20,6 +23,9 @@ import java.util.function.IntFunction;
 public final class Concurrently {
     /** Upper bound of any wait here; far above what a passing test needs. */
     public static final long TIMEOUT_SECONDS = 60;
+    /** Upper bound of a {@link #run(int, LongSupplier, IntFunction)} that keeps making progress. */
+    public static final long PROGRESSING_LIMIT_SECONDS = 10 * TIMEOUT_SECONDS;
+    private static final AtomicInteger RUNS = new AtomicInteger();
 
     private Concurrently() {}
 
@@ -28,8 +34,25 @@ public final class Concurrently {
      * a barrier so they really overlap; returns the results in index order.
      */
     public static <T> List<T> run(int threads, IntFunction<T> task) {
+        return run(threads, null, task);
+    }
+
+    /**
+     * {@link #run(int, IntFunction)} for a run whose length grows with the machine's slowness (thousands of
+     * database round trips): it fails only when {@code progress} has not moved for {@link #TIMEOUT_SECONDS}
+     * (a deadlock, a lost wake-up), however long a run that keeps moving takes, up to
+     * {@link #PROGRESSING_LIMIT_SECONDS}. {@code progress} counts finished units of work (an increment, a
+     * claim), read from any thread.
+     */
+    public static <T> List<T> run(int threads, LongSupplier progress, IntFunction<T> task) {
         CyclicBarrier start = new CyclicBarrier(threads);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Thread> workers = new CopyOnWriteArrayList<>();
+        int runId = RUNS.incrementAndGet();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "concurrently-" + runId + "-" + workers.size());
+            workers.add(t);
+            return t;
+        });
         try {
             List<Future<T>> futures = new ArrayList<>(threads);
             for (int i = 0; i < threads; i++) {
@@ -39,9 +62,15 @@ public final class Concurrently {
                     return task.apply(index);
                 }));
             }
+            long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(PROGRESSING_LIMIT_SECONDS);
             List<T> results = new ArrayList<>(threads);
             for (Future<T> f : futures) {
-                results.add(join(f));
+                try {
+                    results.add(progress == null ? await(f) : await(f, progress, limit));
+                } catch (TimedOut e) {
+                    // where every task stood: a slow run and a deadlock look alike without it
+                    throw new AssertionError(e.getMessage() + "; the tasks' threads:" + stacks(workers), e.getCause());
+                }
             }
             return results;
         } finally {
@@ -84,23 +113,76 @@ public final class Concurrently {
 
     static <T> T join(Future<T> future) {
         try {
-            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new AssertionError("task failed", cause);
-        } catch (TimeoutException e) {
+            return await(future);
+        } catch (TimedOut e) {
             future.cancel(true);
-            throw new AssertionError("task did not finish within " + TIMEOUT_SECONDS + " s", e);
-        } catch (InterruptedException e) {
+            throw e;
+        }
+    }
+
+    /** The outcome of {@code future} within {@link #TIMEOUT_SECONDS}; on a timeout the task is left running. */
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new TimedOut("task did not finish within " + TIMEOUT_SECONDS + " s", e);
+        } catch (ExecutionException | InterruptedException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Waits while {@code progress} moves within each {@link #TIMEOUT_SECONDS}, until {@code limit} (nanoTime). */
+    private static <T> T await(Future<T> future, LongSupplier progress, long limit) {
+        long seen = progress.getAsLong();
+        while (true) {
+            try {
+                return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                long now = progress.getAsLong();
+                if (now == seen || System.nanoTime() > limit) {
+                    throw new TimedOut((now == seen ? "no progress within " + TIMEOUT_SECONDS + " s"
+                            : "still running after " + PROGRESSING_LIMIT_SECONDS + " s") + " (progress " + now + ")", e);
+                }
+                seen = now;
+            } catch (ExecutionException | InterruptedException e) {
+                throw failed(e);
+            }
+        }
+    }
+
+    /** A bounded wait ran out. */
+    private static final class TimedOut extends AssertionError {
+        private static final long serialVersionUID = 1L;
+
+        TimedOut(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static String stacks(List<Thread> threads) {
+        StringBuilder out = new StringBuilder();
+        for (Thread t : threads) {
+            out.append("\n\"").append(t.getName()).append("\" ").append(t.getState());
+            for (StackTraceElement e : t.getStackTrace()) {
+                out.append("\n    at ").append(e);
+            }
+        }
+        return out.toString();
+    }
+
+    private static RuntimeException failed(Exception e) {
+        if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while joining a task", e);
         }
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException re) {
+            throw re;
+        }
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        throw new AssertionError("task failed", cause);
     }
 
     /** A task started by {@link #start}: its thread (to interrupt or watch) and its outcome. */
