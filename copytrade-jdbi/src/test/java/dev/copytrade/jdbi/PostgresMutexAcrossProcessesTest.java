@@ -87,7 +87,7 @@ class PostgresMutexAcrossProcessesTest {
 
         // bounded on progress (leases recorded), not on the whole run: 4,000 leases across two pools can
         // take over a minute on a loaded machine
-        Concurrently.run(2 * THREADS_PER_POOL, () -> tokens.size(), i -> {
+        Concurrently.run(2 * THREADS_PER_POOL, tokens::size, i -> {
             ScopedTxMutex mutex = i % 2 == 0 ? a : b;
             Random random = new Random(seed + i);
             for (int k = 0; k < INCREMENTS_PER_THREAD; k++) {

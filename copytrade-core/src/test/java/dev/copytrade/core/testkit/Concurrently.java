@@ -140,8 +140,9 @@ public final class Concurrently {
             } catch (TimeoutException e) {
                 long now = progress.getAsLong();
                 if (now == seen || System.nanoTime() > limit) {
-                    throw new TimedOut((now == seen ? "no progress within " + TIMEOUT_SECONDS + " s"
-                            : "still running after " + PROGRESSING_LIMIT_SECONDS + " s") + " (progress " + now + ")", e);
+                    String why = now == seen ? "no progress within " + TIMEOUT_SECONDS + " s"
+                            : "still running after " + PROGRESSING_LIMIT_SECONDS + " s";
+                    throw new TimedOut(why + " (progress " + now + ")", e);
                 }
                 seen = now;
             } catch (ExecutionException | InterruptedException e) {
