@@ -25,6 +25,11 @@ public final class Concurrently {
     public static final long TIMEOUT_SECONDS = 60;
     /** Upper bound of a {@link #run(int, LongSupplier, IntFunction)} that keeps making progress. */
     public static final long PROGRESSING_LIMIT_SECONDS = 10 * TIMEOUT_SECONDS;
+    /**
+     * Upper bound of a wait on a JVM a test started (until it prints that it is ready): its start-up
+     * loads the whole test class path, which took a loaded machine (load average 30) about 35 s.
+     */
+    public static final long CHILD_JVM_SECONDS = 5 * TIMEOUT_SECONDS;
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     private Concurrently() {}
@@ -66,7 +71,7 @@ public final class Concurrently {
             List<T> results = new ArrayList<>(threads);
             for (Future<T> f : futures) {
                 try {
-                    results.add(progress == null ? await(f) : await(f, progress, limit));
+                    results.add(progress == null ? await(f, TIMEOUT_SECONDS) : await(f, progress, limit));
                 } catch (TimedOut e) {
                     // where every task stood: a slow run and a deadlock look alike without it
                     throw new AssertionError(e.getMessage() + "; the tasks' threads:" + stacks(workers), e.getCause());
@@ -92,6 +97,11 @@ public final class Concurrently {
         return start(task).join();
     }
 
+    /** {@link #onOtherThread(Callable)} waiting up to {@code seconds}, e.g. {@link #CHILD_JVM_SECONDS}. */
+    public static <T> T onOtherThread(Callable<T> task, long seconds) {
+        return start(task).join(seconds);
+    }
+
     /**
      * Returns once {@code thread} is parked (WAITING or TIMED_WAITING), i.e. blocked inside the call it was
      * started for. No latch can say "the other thread is now inside the lock wait", so this spins on the
@@ -111,21 +121,21 @@ public final class Concurrently {
         }
     }
 
-    static <T> T join(Future<T> future) {
+    static <T> T join(Future<T> future, long seconds) {
         try {
-            return await(future);
+            return await(future, seconds);
         } catch (TimedOut e) {
             future.cancel(true);
             throw e;
         }
     }
 
-    /** The outcome of {@code future} within {@link #TIMEOUT_SECONDS}; on a timeout the task is left running. */
-    private static <T> T await(Future<T> future) {
+    /** The outcome of {@code future} within {@code seconds}; on a timeout the task is left running. */
+    private static <T> T await(Future<T> future, long seconds) {
         try {
-            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return future.get(seconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            throw new TimedOut("task did not finish within " + TIMEOUT_SECONDS + " s", e);
+            throw new TimedOut("task did not finish within " + seconds + " s", e);
         } catch (ExecutionException | InterruptedException e) {
             throw failed(e);
         }
@@ -189,7 +199,11 @@ public final class Concurrently {
     /** A task started by {@link #start}: its thread (to interrupt or watch) and its outcome. */
     public record Task<T>(Thread thread, Future<T> future) {
         public T join() {
-            return Concurrently.join(future);
+            return join(TIMEOUT_SECONDS);
+        }
+
+        public T join(long seconds) {
+            return Concurrently.join(future, seconds);
         }
     }
 }
