@@ -21,13 +21,13 @@ import java.util.function.LongSupplier;
  * hanging the build; a failure inside a task (an assertion included) is rethrown to the test.
  */
 public final class Concurrently {
-    /** Upper bound of any wait here; far above what a passing test needs. */
+    /** Upper bound of a wait here unless a longer one is named; far above what a passing test needs. */
     public static final long TIMEOUT_SECONDS = 60;
     /** Upper bound of a {@link #run(int, LongSupplier, IntFunction)} that keeps making progress. */
     public static final long PROGRESSING_LIMIT_SECONDS = 10 * TIMEOUT_SECONDS;
     /**
      * Upper bound of a wait on a JVM a test started (until it prints that it is ready): its start-up
-     * loads the whole test class path, which took a loaded machine (load average 30) about 35 s.
+     * loads the whole test class path; a test waiting on one took 40 s at load average 30.
      */
     public static final long CHILD_JVM_SECONDS = 5 * TIMEOUT_SECONDS;
     private static final AtomicInteger RUNS = new AtomicInteger();
