@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,8 +51,10 @@ class CapsAcrossProcessesTest {
             JdbiCapLedger a = JdbiCapLedger.builder(poolA).tableNames(tables).migrate(true).build();
             JdbiCapLedger b = JdbiCapLedger.builder(poolB).tableNames(tables).migrate(true).build();
 
-            List<Tally> tallies = Concurrently.run(2 * THREADS_PER_POOL, t -> spendUntilExhausted(
-                    t < THREADS_PER_POOL ? a : b, List.of(cap), "t" + t, new Random(threadSeeds[t])));
+            // bounded on progress (ledger calls made), not on the whole run, which took 80 s at load average 30
+            AtomicLong calls = new AtomicLong();
+            List<Tally> tallies = Concurrently.run(2 * THREADS_PER_POOL, calls::get, t -> spendUntilExhausted(
+                    t < THREADS_PER_POOL ? a : b, List.of(cap), "t" + t, new Random(threadSeeds[t]), calls));
 
             long committed = tallies.stream().mapToLong(Tally::committed).sum() * ORDER;
             String context = "seed=" + seed + " committed=" + committed + " released="
@@ -76,13 +79,15 @@ class CapsAcrossProcessesTest {
      * their reservation back; the thread then reserves again (half the time under the same id, as a retry
      * of the same record would), so budget freed by a release is always offered again before anyone stops.
      */
-    private static Tally spendUntilExhausted(CapLedger ledger, List<Budget> budgets, String thread, Random random) {
+    private static Tally spendUntilExhausted(CapLedger ledger, List<Budget> budgets, String thread, Random random,
+            AtomicLong calls) {
         int committed = 0;
         int released = 0;
         int orders = 0;
         String id = thread + "-" + orders;
         while (!(ledger.reserve(id, budgets, ORDER, AT, AT.plus(Duration.ofHours(1)))
                 instanceof ReserveResult.Exhausted)) {
+            calls.incrementAndGet();
             if (random.nextInt(4) == 0) {
                 assertThat(ledger.release(id, AT)).as(id).isTrue();
                 released++;

@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -40,13 +41,16 @@ class DatabaseRestartTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        // startup bounded far above a loaded machine's (the library's default of 10 s is not)
         EmbeddedPostgres.Builder server = EmbeddedPostgres.builder().setDataDirectory(dataDir)
-                .setCleanDataDirectory(false).setPort(port);
+                .setCleanDataDirectory(false).setPort(port).setPGStartupWait(Duration.ofSeconds(120));
         EmbeddedPostgres first = server.start();
         SettableClock clock = new SettableClock(Instant.parse("2026-03-03T00:00:00Z"));
         SimulatedChainAdapter venue = new SimulatedChainAdapter(clock, Duration.ZERO);
         Follower follower = Follower.eoa("restart", "0x" + "f".repeat(40), CopyPolicy.fixed(Usdc.of("2")).build());
-        int n = 1_200;
+        // the load runs until the database has been down, is back and has taken more executions: a fixed count
+        // could be used up before the outage on a fast machine, or the outage missed on a slow one
+        int cap = 100_000;
         Map<Integer, CopyResult> results = new ConcurrentHashMap<>();
 
         HikariConfig cfg = new HikariConfig();
@@ -61,21 +65,37 @@ class DatabaseRestartTest {
                     .parallelism(1).build();
             AtomicInteger next = new AtomicInteger();
             CountDownLatch warm = new CountDownLatch(200);
+            CountDownLatch felt = new CountDownLatch(1);
+            AtomicBoolean back = new AtomicBoolean();
+            CountDownLatch recovered = new CountDownLatch(200);
+            AtomicBoolean stop = new AtomicBoolean();
             ExecutorService workers = Executors.newFixedThreadPool(4);
             for (int w = 0; w < 4; w++) {
                 workers.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                        results.put(i, ex.execute(trade(seed, i), follower));
+                    for (int i = next.getAndIncrement(); i < cap && !stop.get(); i = next.getAndIncrement()) {
+                        CopyResult r = ex.execute(trade(seed, i), follower);
+                        results.put(i, r);
                         warm.countDown();
+                        if (r.outcome() != CopyResult.Outcome.EXECUTED) {
+                            felt.countDown();      // nothing but the outage fails an execution here
+                        } else if (back.get()) {
+                            recovered.countDown();
+                        }
                     }
                 });
             }
             assertThat(warm.await(2, TimeUnit.MINUTES)).isTrue();
             first.close();                 // the database goes away mid-run
-            Thread.sleep(1_500);           // outage: executions fail fast (1 s connection timeout) meanwhile
+            // the outage lasts until an execution has failed on it (each fails fast: 1 s connection timeout)
+            assertThat(felt.await(2, TimeUnit.MINUTES)).as("seed=" + seed + ": the outage must have been felt")
+                    .isTrue();
             second = server.start();       // and comes back on the same data and port
+            back.set(true);
+            boolean recoveredUnderLoad = recovered.await(5, TimeUnit.MINUTES);
+            stop.set(true);
             workers.shutdown();
             assertThat(workers.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
+            assertThat(recoveredUnderLoad).as("seed=" + seed + ": executions succeed again under load").isTrue();
 
             long notRecorded = results.values().stream()
                     .filter(r -> r.outcome() == CopyResult.Outcome.NOT_RECORDED).count();
@@ -83,9 +103,9 @@ class DatabaseRestartTest {
                     .filter(r -> r.outcome() == CopyResult.Outcome.IN_FLIGHT).count())
                     .as("seed=" + seed + ": the outage must have been felt").isPositive();
             VenueConsistency.assertNoOrphanOrder(store, venue, results, i -> trade(seed, i), follower, "seed=" + seed);
-            assertThat(ex.execute(trade(seed, n + 1), follower).outcome()).as("recovers once the database is back")
+            assertThat(ex.execute(trade(seed, cap), follower).outcome()).as("recovers once the database is back")
                     .isEqualTo(CopyResult.Outcome.EXECUTED);
-            VenueConsistency.assertResolvedAfterSweep(store, venue, clock, n + 1, "seed=" + seed);
+            VenueConsistency.assertResolvedAfterSweep(store, venue, clock, results.size() + 1, "seed=" + seed);
             ex.close();
         } finally {
             if (second != null) {

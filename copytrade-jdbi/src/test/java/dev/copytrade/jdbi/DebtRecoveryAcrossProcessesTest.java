@@ -30,6 +30,7 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
@@ -118,6 +119,8 @@ class DebtRecoveryAcrossProcessesTest {
         final Map<Long, Debt> accrued = new HashMap<>();
         final AtomicInteger claimedByA = new AtomicInteger();
         final AtomicInteger claimedByB = new AtomicInteger();
+        /** Loop runs finished: what bounds a round (its length, 1,000 debts on PostgreSQL, is the machine's). */
+        final AtomicLong runs = new AtomicLong();
         int errors;
 
         Run(long seed, HikariDataSource poolA, HikariDataSource poolB, HikariDataSource observerPool) {
@@ -177,8 +180,8 @@ class DebtRecoveryAcrossProcessesTest {
                 if (started != null) {
                     started.countDown();
                 }
-                List<Integer> roundErrors = Concurrently.run(2 * THREADS_PER_LOOP, t -> drain(
-                        t < THREADS_PER_LOOP ? loopA : loopB, t < THREADS_PER_LOOP ? claimedByA : claimedByB));
+                List<Integer> roundErrors = Concurrently.run(2 * THREADS_PER_LOOP, runs::get, t -> drain(
+                        t < THREADS_PER_LOOP ? loopA : loopB, t < THREADS_PER_LOOP ? claimedByA : claimedByB, runs));
                 errors += roundErrors.stream().mapToInt(Integer::intValue).sum();
                 if (killing != null && round >= 2) {
                     killing.set(false);
@@ -191,11 +194,12 @@ class DebtRecoveryAcrossProcessesTest {
         }
 
         /** Runs the loop until a run claims nothing; returns the errors its runs reported. */
-        private static int drain(DebtRecoveryLoop loop, AtomicInteger claimed) {
+        private static int drain(DebtRecoveryLoop loop, AtomicInteger claimed, AtomicLong runs) {
             int errors = 0;
             DebtRecoveryReport report;
             do {
                 report = loop.runOnce();
+                runs.incrementAndGet();
                 claimed.addAndGet(report.claimed());
                 errors += report.errors();
             } while (report.claimed() > 0);

@@ -85,7 +85,9 @@ class PostgresMutexAcrossProcessesTest {
         AtomicInteger maxInside = new AtomicInteger();
         Queue<Long> tokens = new ConcurrentLinkedQueue<>();
 
-        Concurrently.run(2 * THREADS_PER_POOL, i -> {
+        // bounded on progress (leases recorded), not on the whole run: 4,000 leases across two pools can
+        // take over a minute on a loaded machine
+        Concurrently.run(2 * THREADS_PER_POOL, tokens::size, i -> {
             ScopedTxMutex mutex = i % 2 == 0 ? a : b;
             Random random = new Random(seed + i);
             for (int k = 0; k < INCREMENTS_PER_THREAD; k++) {
@@ -218,7 +220,7 @@ class PostgresMutexAcrossProcessesTest {
                     }
                 }
                 throw new AssertionError("the child ended without holding the scope: " + Files.readString(stderr));
-            });
+            }, Concurrently.CHILD_JVM_SECONDS);
             assertThat(freeFor(a, scope)).as("the child process holds the scope").isFalse();
             assertThat(freeFor(b, scope)).isFalse();
 
@@ -226,8 +228,8 @@ class PostgresMutexAcrossProcessesTest {
             assertThat(child.waitFor(Concurrently.TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
             assertThat(child.exitValue()).as("ended by SIGKILL (128 + 9)").isEqualTo(137);
 
-            Duration configured = Duration.ofSeconds(10);
-            try (Lease next = b.acquire(scope, configured)) {
+            // the server drops the lock once the killed client's backend has seen its socket close
+            try (Lease next = b.acquire(scope, LONG)) {
                 assertThat(next.fencingToken()).as("the next holder's token").isGreaterThan(childToken);
             }
         } finally {
@@ -248,7 +250,7 @@ class PostgresMutexAcrossProcessesTest {
                 .bind("pid", (int) pid).mapTo(Boolean.class).one());
         assertThat(terminated).isTrue();
 
-        try (Lease second = b.acquire(scope, Duration.ofSeconds(10))) {
+        try (Lease second = b.acquire(scope, LONG)) {
             assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
             assertThat(first.isValid()).as("the lease whose session was ended says so").isFalse();
             first.close();
@@ -274,8 +276,11 @@ class PostgresMutexAcrossProcessesTest {
                 assertThat(next.isValid()).isTrue();
                 assertThat(freeFor(a, scope)).isFalse();
             }
-            // a lease closed in time gives its connection back with the server's idle_session_timeout
-            try (Lease inTime = stalling.acquire(scope, LONG)) {
+            // a lease closed in time gives its connection back with the server's idle_session_timeout; its
+            // timeout is far above any pause of this thread (a 500 ms one would lose the lease to a GC pause
+            // or a descheduled thread on a loaded machine before isValid() is even asked)
+            JdbiScopedTxMutex patient = JdbiScopedTxMutex.builder(single).tableNames(tables).leaseTimeout(LONG).build();
+            try (Lease inTime = patient.acquire(scope, LONG)) {
                 assertThat(inTime.isValid()).isTrue();
             }
             assertThat(show(single, "idle_session_timeout")).isEqualTo("0");

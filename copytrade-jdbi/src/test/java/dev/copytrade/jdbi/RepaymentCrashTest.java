@@ -48,7 +48,8 @@ class RepaymentCrashTest {
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String applied;
             try {
-                applied = Concurrently.start(() -> firstLineStartingWith(child, RepayThenDie.APPLIED)).join();
+                applied = Concurrently.start(() -> firstLineStartingWith(child, RepayThenDie.APPLIED))
+                        .join(Concurrently.CHILD_JVM_SECONDS);
             } finally {
                 child.destroyForcibly(); // SIGKILL: no shutdown hook, no finally, no REPAID
                 assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();

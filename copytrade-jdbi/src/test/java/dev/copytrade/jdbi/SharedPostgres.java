@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,10 +20,7 @@ public final class SharedPostgres {
     public static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                        .setServerConfig("max_connections", "300")
-                        .setServerConfig("fsync", "on")
-                        .start();
+                EmbeddedPostgres pg = start();
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
                         pg.close();
@@ -36,6 +34,31 @@ public final class SharedPostgres {
             }
         }
         return server;
+    }
+
+    /**
+     * Starts the server, bounding its startup far above a loaded machine's (the library's default is 10 s),
+     * and tries again on a fresh port when the start fails: the library picks a free port by closing a
+     * probe socket, so another process (a parallel build, another test JVM) can take it before PostgreSQL
+     * binds it.
+     */
+    private static EmbeddedPostgres start() throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return EmbeddedPostgres.builder()
+                        .setServerConfig("max_connections", "300")
+                        .setServerConfig("fsync", "on")
+                        .setPGStartupWait(Duration.ofSeconds(120))
+                        .start();
+            } catch (IOException e) {
+                if (last != null) {
+                    e.addSuppressed(last);
+                }
+                last = e;
+            }
+        }
+        throw last;
     }
 
     public static String jdbcUrl() {

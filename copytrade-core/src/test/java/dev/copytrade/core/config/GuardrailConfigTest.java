@@ -20,7 +20,10 @@ import dev.copytrade.core.policy.CopyPolicy;
 import dev.copytrade.core.policy.Follower;
 import dev.copytrade.core.record.ReasonCode;
 import dev.copytrade.core.sim.SimulatedChainAdapter;
+import dev.copytrade.core.time.SettableClock;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.DisplayName;
@@ -126,14 +129,16 @@ class GuardrailConfigTest {
                 "COPY_TRADING_MAX_TRADE_USD", "6"));
         Follower f = Follower.eoa("cfg", WALLET, CopyPolicy.fixed(Usdc.of("5")).build());
         dev.copytrade.core.executor.ReasonCounters counters = new dev.copytrade.core.executor.ReasonCounters();
+        // a fixed midday clock: on the system clock a run crossing UTC midnight starts a new daily budget
+        SettableClock clock = new SettableClock(Instant.parse("2026-06-01T12:00:00Z"));
         try (CopyTradeExecutor ex = c.applyTo(CopyTradeExecutor.builder().store(new InMemoryCopyTradeStore())
-                .chainAdapter(new SimulatedChainAdapter()).parallelism(1).listener(counters),
-                new InMemoryCapLedger()).build()) {
-            assertThat(ex.execute(trade(1), f).outcome()).isEqualTo(CopyResult.Outcome.EXECUTED);
-            assertThat(ex.execute(trade(2), f).outcome()).isEqualTo(CopyResult.Outcome.EXECUTED);
-            CopyResult third = ex.execute(trade(3), f);
+                .chainAdapter(new SimulatedChainAdapter(clock, Duration.ZERO)).clock(clock).parallelism(1)
+                .listener(counters), new InMemoryCapLedger()).build()) {
+            assertThat(ex.execute(trade(1, clock), f).outcome()).isEqualTo(CopyResult.Outcome.EXECUTED);
+            assertThat(ex.execute(trade(2, clock), f).outcome()).isEqualTo(CopyResult.Outcome.EXECUTED);
+            CopyResult third = ex.execute(trade(3, clock), f);
             assertThat(third.record().reason()).isEqualTo(ReasonCode.BUDGET_EXHAUSTED);
-            ex.execute(trade(3), f);
+            ex.execute(trade(3, clock), f);
         }
         // per-reason counters, queryable by the host
         var snapshot = counters.snapshot();
@@ -142,9 +147,9 @@ class GuardrailConfigTest {
         assertThat(snapshot.count(dev.copytrade.core.executor.ReasonCounters.Kind.DUPLICATE)).isEqualTo(1);
     }
 
-    private static LeaderTrade trade(int n) {
+    private static LeaderTrade trade(int n, Clock clock) {
         return LeaderTrade.builder().signalId(SignalId.venueFill("cfg", "t" + n)).leader("0x" + "a".repeat(40))
                 .market("0x" + "c".repeat(64), "5", "cfg").side("BUY").price("0.5").size("100")
-                .timestamp(java.time.Instant.now()).build();
+                .timestamp(clock.instant()).build();
     }
 }

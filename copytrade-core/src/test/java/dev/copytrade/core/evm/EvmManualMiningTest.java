@@ -18,6 +18,7 @@ import dev.copytrade.core.record.CopyTradeRecord;
 import dev.copytrade.core.record.RecordStatus;
 import dev.copytrade.core.sweep.StaleSweeper;
 import dev.copytrade.core.sweep.SweepReport;
+import dev.copytrade.core.testkit.Concurrently;
 import dev.copytrade.core.testkit.Records;
 import dev.copytrade.core.testkit.Seeds;
 import dev.copytrade.core.testkit.evm.Anvil;
@@ -151,12 +152,15 @@ class EvmManualMiningTest {
         Address signer = AnvilNode.addressOf(key);
         Address wallet = EvmRig.recipient(RANDOM);
         Follower follower = EvmRig.follower(signer, wallet);
-        try (EvmChainAdapter adapter = adapter(key, Duration.ofSeconds(30))) {
+        // the executor's receipt wait runs from the send through the stall and the replacement below, a dozen
+        // round trips; this class took 121 s instead of 9 s at load average 30, so 30 s was no wide margin
+        try (EvmChainAdapter adapter = adapter(key, Duration.ofSeconds(5 * Concurrently.TIMEOUT_SECONDS))) {
             CountDownLatch broadcast = new CountDownLatch(1);
             CopyTradeExecutor executor = executor(new SignalingAdapter(adapter, broadcast));
             CompletableFuture<CopyResult> running = CompletableFuture.supplyAsync(
                     () -> executor.execute(Records.trade(), follower));
-            assertThat(broadcast.await(30, TimeUnit.SECONDS)).as("broadcast" + seeded()).isTrue();
+            assertThat(broadcast.await(Concurrently.TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("broadcast" + seeded())
+                    .isTrue();
             CopyTradeRecord sent = store.findByStatus(RecordStatus.SUBMITTED, 10).stream()
                     .filter(r -> r.signer().equals(signer)).findFirst().orElseThrow();
             String original = sent.venueRef();
@@ -174,7 +178,7 @@ class EvmManualMiningTest {
             assertThat(amended.detail()).containsEntry(OrderLookup.EARLIER_REFS, original);
 
             node.mine();
-            CopyResult result = running.get(30, TimeUnit.SECONDS);
+            CopyResult result = running.get(5 * Concurrently.TIMEOUT_SECONDS, TimeUnit.SECONDS);
 
             assertThat(result.outcome()).isEqualTo(CopyResult.Outcome.EXECUTED);
             assertThat(result.record().fill().venueRef()).isEqualTo(attempt.replacementHash());

@@ -73,7 +73,7 @@ class EvmKilledAfterBroadcastTest {
                     }
                 }
                 throw new AssertionError("the child ended before broadcasting: " + Files.readString(stderr));
-            });
+            }, Concurrently.CHILD_JVM_SECONDS);
         } finally {
             child.destroyForcibly();
         }

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Sign;
@@ -295,9 +296,15 @@ public final class AnvilNode implements AutoCloseable {
         }
     }
 
-    /** Copies anvil's output to {@code log} and waits (bounded) for its "Listening on" line. */
+    /**
+     * Copies anvil's output to {@code log} and waits (bounded) for its "Listening on" line. The latch also
+     * opens when the output ends (anvil exited, e.g. because another process took the port between
+     * {@link #freePort()} and its bind), so only the line itself counts: {@code p.isAlive()} can still be
+     * true for a moment after a failed anvil closed its output, and the port may then be someone else's.
+     */
     private static boolean awaitListening(Process p, int port, Path log) throws IOException {
         CountDownLatch listening = new CountDownLatch(1);
+        AtomicBoolean sawListening = new AtomicBoolean();
         PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true);
         Thread drain = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -306,6 +313,7 @@ public final class AnvilNode implements AutoCloseable {
                 while ((line = in.readLine()) != null) {
                     out.println(line);
                     if (line.contains("Listening on") && line.contains(":" + port)) {
+                        sawListening.set(true);
                         listening.countDown();
                     }
                 }
@@ -318,7 +326,7 @@ public final class AnvilNode implements AutoCloseable {
         drain.setDaemon(true);
         drain.start();
         try {
-            return listening.await(60, TimeUnit.SECONDS) && p.isAlive();
+            return listening.await(60, TimeUnit.SECONDS) && sawListening.get() && p.isAlive();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
