@@ -131,7 +131,7 @@ public final class ChaosRun {
         EmbeddedPostgres embedded = null;
         String url = o.jdbcUrl();
         if (url == null) {
-            embedded = EmbeddedPostgres.builder().setServerConfig("max_connections", Integer.toString(40 + 10 * o.processes()))
+            embedded = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(120)).setServerConfig("max_connections", Integer.toString(40 + 10 * o.processes()))
                     .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on").start();
             url = embedded.getJdbcUrl("postgres", "postgres");
         }

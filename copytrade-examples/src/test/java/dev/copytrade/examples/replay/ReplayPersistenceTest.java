@@ -70,7 +70,7 @@ class ReplayPersistenceTest {
 
     @Test
     void secondRunOnPostgresSendsNothingAndRecognisesEveryTrade() throws IOException {
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(120)).start()) {
             String url = pg.getJdbcUrl("postgres", "postgres");
             ReplaySummary[] runs = twice(() -> ReplayStore.jdbc(url, "postgres", null, false));
 

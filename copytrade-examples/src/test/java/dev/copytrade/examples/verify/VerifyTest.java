@@ -36,7 +36,7 @@ class VerifyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        pg = EmbeddedPostgres.builder().start();
+        pg = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(120)).start();
     }
 
     @AfterAll

@@ -60,7 +60,7 @@ final class ServerProbe implements AutoCloseable {
             return new ServerProbe(null, jdbcUrl, user, password, poolSize);
         }
         // zonky turns synchronous_commit off by default; a benchmark of durable writes must not
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        EmbeddedPostgres pg = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(120))
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")

@@ -60,7 +60,7 @@ class PostgresHarnessTest {
     @Test
     @DisplayName("on a server given by --jdbc-url the harness leaves no table behind")
     void externalServerIsLeftClean() throws Exception {
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setPGStartupWait(java.time.Duration.ofSeconds(120)).start()) {
             String url = pg.getJdbcUrl("postgres", "postgres");
             Run run = run("--jdbc-url", url, "--user", "postgres", "--trades", "80", "--warmup", "0", "--runs", "1",
                     "--skip-sweep", "--mutex-ops", "40");
