@@ -59,6 +59,9 @@ import org.jdbi.v3.core.statement.SqlStatement;
 public final class JdbiCopyTradeStore implements CopyTradeStore {
     private static final int BATCH_ROWS = 2_000;
     private static final int BATCH_ATTEMPTS = 5;
+    /** H2's lock timeout (HYT00) and its concurrent-update refusal (90131): the insert wrote nothing. */
+    private static final Set<String> H2_LOCK_WAIT_ENDED = Set.of("HYT00", "90131");
+    private static final int H2_PREWRITE_ATTEMPTS = 5;
     private static final String IN_FLIGHT = "('PENDING', 'SUBMITTED')";
 
     private final Jdbi jdbi;
@@ -148,31 +151,40 @@ public final class JdbiCopyTradeStore implements CopyTradeStore {
     @Override
     public PrewriteResult prewrite(RecordDraft draft) {
         InvalidInputException.requireNonNull("draft", draft);
+        if (dialect != Dialect.POSTGRESQL) {
+            return Retry.run(jdbi, "prewrite", H2_LOCK_WAIT_ENDED, H2_PREWRITE_ATTEMPTS, false, h -> prewriteH2(h, draft));
+        }
         return call("prewrite", h -> {
-            if (dialect == Dialect.POSTGRESQL) {
-                RecordDraft stored = RecordRows.asStored(draft);
-                var insert = h.createQuery(insertOne + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id");
-                RecordRows.bindDraft(insert, stored, "");
-                Optional<Long> id = insert.mapTo(Long.class).findOne();
-                if (id.isPresent()) {
-                    return new PrewriteResult(stored.toRecord(id.get()), true);
-                }
-                return new PrewriteResult(existing(h, draft.key()), false);
+            RecordDraft stored = RecordRows.asStored(draft);
+            var insert = h.createQuery(insertOne + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id");
+            RecordRows.bindDraft(insert, stored, "");
+            Optional<Long> id = insert.mapTo(Long.class).findOne();
+            if (id.isPresent()) {
+                return new PrewriteResult(stored.toRecord(id.get()), true);
             }
-            boolean inserted;
-            try {
-                var insert = h.createUpdate(insertOne);
-                RecordRows.bindDraft(insert, draft, "");
-                insert.execute();
-                inserted = true;
-            } catch (JdbiException e) {
-                if (!isUniqueViolation(e)) {
-                    throw e;
-                }
-                inserted = false;
-            }
-            return new PrewriteResult(existing(h, draft.key()), inserted);
+            return new PrewriteResult(existing(h, draft.key()), false);
         });
+    }
+
+    /**
+     * H2 has no ON CONFLICT: insert, and read the key's record on a unique violation. An insert that met
+     * another transaction's uncommitted row for the key waits at most H2's lock timeout and then fails
+     * having written nothing ({@link #H2_LOCK_WAIT_ENDED}), so {@link #prewrite} tries it again.
+     */
+    private PrewriteResult prewriteH2(Handle h, RecordDraft draft) {
+        boolean inserted;
+        try {
+            var insert = h.createUpdate(insertOne);
+            RecordRows.bindDraft(insert, draft, "");
+            insert.execute();
+            inserted = true;
+        } catch (JdbiException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            inserted = false;
+        }
+        return new PrewriteResult(existing(h, draft.key()), inserted);
     }
 
     private CopyTradeRecord existing(Handle h, IdempotencyKey key) {
