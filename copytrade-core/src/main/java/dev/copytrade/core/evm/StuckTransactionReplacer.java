@@ -144,14 +144,24 @@ public final class StuckTransactionReplacer {
             return new Attempt(Outcome.RETRY_LATER, null, "signer lease not acquired: " + e.getMessage());
         }
         try (lease) {
-            return replaceUnderLease(record, earlier, lease.fencingToken());
+            return replaceUnderLease(record, earlier, lease);
         } catch (UncheckedIOException e) {
             log.warn("record {}: the node could not be asked; retried on the next run", record.id(), e);
             return new Attempt(Outcome.RETRY_LATER, null, "node: " + e.getCause());
         }
     }
 
-    private Attempt replaceUnderLease(CopyTradeRecord record, List<String> earlier, long fencingToken) {
+    /** {@link ScopedTxMutex.Lease#isValid()}, failing closed: a lease that cannot tell is not held. */
+    private static boolean stillHeld(ScopedTxMutex.Lease lease) {
+        try {
+            return lease.isValid();
+        } catch (RuntimeException e) {
+            log.warn("lease {}: its validity could not be checked; treated as lost", lease, e);
+            return false;
+        }
+    }
+
+    private Attempt replaceUnderLease(CopyTradeRecord record, List<String> earlier, ScopedTxMutex.Lease lease) {
         long nonce = record.nonce();
         List<String> hashes = new ArrayList<>(earlier);
         hashes.add(record.venueRef());
@@ -172,7 +182,7 @@ public final class StuckTransactionReplacer {
             return new Attempt(Outcome.NOT_OURS, null, "the record moved on or another owner holds it");
         }
         OrderRequest request = new OrderRequest(record.id(), record.key(), record.clientOrderId(), record.order(),
-                record.wallet(), record.signer(), adapter.chainId(), fencingToken);
+                record.wallet(), record.signer(), adapter.chainId(), lease.fencingToken());
         SignedTx replacement = adapter.signReplacement(request, nonce, raised);
         List<String> kept = new ArrayList<>(earlier);
         kept.add(record.venueRef());
@@ -182,6 +192,14 @@ public final class StuckTransactionReplacer {
                 replacement.hash(), nonce, null, null, null, null));
         if (!amended.applied()) {
             return new Attempt(Outcome.NOT_OURS, null, "the record moved on before the replacement was recorded");
+        }
+        if (!stillHeld(lease)) {
+            // another process may hold the signer now; the recorded hash that never left is harmless: lookups try
+            // the earlier hashes and the nonce, and the next run signs a new replacement
+            log.warn("record {}: the signer's lease (token {}) was lost before the replacement's broadcast; nothing"
+                    + " was sent", record.id(), lease.fencingToken());
+            return new Attempt(Outcome.RETRY_LATER, null, "signer lease lost before the replacement's broadcast;"
+                    + " nothing was sent");
         }
         EvmChainAdapter.Broadcast sent = adapter.broadcastReplacement(replacement);
         if (sent.kind() == NodeErrors.Kind.ALREADY_KNOWN || sent.kind() == NodeErrors.Kind.UNKNOWN) {

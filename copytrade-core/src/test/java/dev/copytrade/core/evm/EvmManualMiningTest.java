@@ -13,13 +13,19 @@ import dev.copytrade.core.executor.CopyTradeExecutor;
 import dev.copytrade.core.memory.InMemoryCopyTradeStore;
 import dev.copytrade.core.model.Address;
 import dev.copytrade.core.mutex.LocalScopedTxMutex;
+import dev.copytrade.core.mutex.TxScope;
 import dev.copytrade.core.policy.Follower;
 import dev.copytrade.core.record.CopyTradeRecord;
 import dev.copytrade.core.record.RecordStatus;
+import dev.copytrade.core.record.Transition;
+import dev.copytrade.core.store.CopyTradeStore;
+import dev.copytrade.core.store.TransitionResult;
 import dev.copytrade.core.sweep.StaleSweeper;
 import dev.copytrade.core.sweep.SweepReport;
 import dev.copytrade.core.testkit.Concurrently;
+import dev.copytrade.core.testkit.ForwardingStore;
 import dev.copytrade.core.testkit.Records;
+import dev.copytrade.core.testkit.RevocableScopedTxMutex;
 import dev.copytrade.core.testkit.Seeds;
 import dev.copytrade.core.testkit.evm.Anvil;
 import dev.copytrade.core.testkit.evm.AnvilNode;
@@ -220,6 +226,57 @@ class EvmManualMiningTest {
             CopyTradeRecord settled = store.findById(stuck.id()).orElseThrow();
             assertThat(settled.status()).isEqualTo(RecordStatus.EXECUTED);
             assertThat(settled.fill().venueRef()).isEqualTo(second.replacementHash());
+            assertThat(node.minedCount(signer)).isEqualTo(1);
+            assertThat(node.balance(wallet)).isEqualTo(EvmRig.weiOf(stuck.order().notional()));
+        }
+    }
+
+    @Test
+    @DisplayName("Scenario: A replacement is not broadcast once the signer's lease was lost")
+    void replacementNotSentAfterTheLeaseWasLost() throws Exception {
+        String key = node.newFundedKey(RANDOM);
+        Address signer = AnvilNode.addressOf(key);
+        Address wallet = EvmRig.recipient(RANDOM);
+        try (EvmChainAdapter adapter = adapter(key, Duration.ofMillis(200))) {
+            CopyResult unknown = executor(adapter).execute(Records.trade(), EvmRig.follower(signer, wallet));
+            assertThat(unknown.outcome()).as("outcome" + seeded()).isEqualTo(CopyResult.Outcome.IN_FLIGHT);
+            CopyTradeRecord stuck = store.findById(unknown.record().id()).orElseThrow();
+            String original = stuck.venueRef();
+            stall(original);
+
+            // the lease dies right after the replacement's hash is recorded, before its broadcast
+            RevocableScopedTxMutex revocable = new RevocableScopedTxMutex();
+            TxScope scope = TxScope.signer(node.chainId(), signer);
+            CopyTradeStore losesLeaseOnAmend = new ForwardingStore(store) {
+                @Override
+                public TransitionResult transition(Transition t) {
+                    TransitionResult r = super.transition(t);
+                    if (r.applied() && t.detail().containsKey(OrderLookup.EARLIER_REFS)) {
+                        revocable.revoke(scope);
+                    }
+                    return r;
+                }
+            };
+            StuckTransactionReplacer.Attempt refused = StuckTransactionReplacer.builder(losesLeaseOnAmend, adapter,
+                    revocable, "manual-mining-executor").clock(clock).stuckAfter(Duration.ZERO).leaseExtension(TTL)
+                    .build().replace(stuck);
+            assertThat(refused.outcome()).as(refused.detail()).isEqualTo(StuckTransactionReplacer.Outcome.RETRY_LATER);
+            assertThat(refused.detail()).contains("lease");
+            String neverSent = store.findById(stuck.id()).orElseThrow().venueRef();
+            assertThat(neverSent).isNotEqualTo(original);
+            assertThat(node.web3j().ethGetTransactionByHash(neverSent).send().getTransaction())
+                    .as("the replacement never reached the node").isEmpty();
+            assertThat(node.minedCount(signer)).isZero();
+
+            // the next run, with the lease held, replaces it and one of them is mined once
+            StuckTransactionReplacer.Attempt replaced = replacer(adapter).replace(store.findById(stuck.id()).orElseThrow());
+            assertThat(replaced.outcome()).as(replaced.detail()).isEqualTo(StuckTransactionReplacer.Outcome.REPLACED);
+            node.mine();
+            clock.advance(TTL.multipliedBy(2));
+            assertThat(sweeper(adapter).runOnce().executed()).isEqualTo(1);
+            CopyTradeRecord settled = store.findById(stuck.id()).orElseThrow();
+            assertThat(settled.status()).isEqualTo(RecordStatus.EXECUTED);
+            assertThat(settled.fill().venueRef()).isEqualTo(replaced.replacementHash());
             assertThat(node.minedCount(signer)).isEqualTo(1);
             assertThat(node.balance(wallet)).isEqualTo(EvmRig.weiOf(stuck.order().notional()));
         }
