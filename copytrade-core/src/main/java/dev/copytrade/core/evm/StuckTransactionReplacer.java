@@ -4,6 +4,7 @@ import dev.copytrade.core.chain.OrderLookup;
 import dev.copytrade.core.chain.OrderRequest;
 import dev.copytrade.core.evm.internal.NodeErrors;
 import dev.copytrade.core.evm.internal.SignedTx;
+import dev.copytrade.core.internal.Leases;
 import dev.copytrade.core.model.InvalidInputException;
 import dev.copytrade.core.mutex.MutexInterruptedException;
 import dev.copytrade.core.mutex.MutexTimeoutException;
@@ -151,16 +152,6 @@ public final class StuckTransactionReplacer {
         }
     }
 
-    /** {@link ScopedTxMutex.Lease#isValid()}, failing closed: a lease that cannot tell is not held. */
-    private static boolean stillHeld(ScopedTxMutex.Lease lease) {
-        try {
-            return lease.isValid();
-        } catch (RuntimeException e) {
-            log.warn("lease {}: its validity could not be checked; treated as lost", lease, e);
-            return false;
-        }
-    }
-
     private Attempt replaceUnderLease(CopyTradeRecord record, List<String> earlier, ScopedTxMutex.Lease lease) {
         long nonce = record.nonce();
         List<String> hashes = new ArrayList<>(earlier);
@@ -193,7 +184,7 @@ public final class StuckTransactionReplacer {
         if (!amended.applied()) {
             return new Attempt(Outcome.NOT_OURS, null, "the record moved on before the replacement was recorded");
         }
-        if (!stillHeld(lease)) {
+        if (!Leases.stillHeld(lease)) {
             // another process may hold the signer now; the recorded hash that never left is harmless: lookups try
             // the earlier hashes and the nonce, and the next run signs a new replacement
             log.warn("record {}: the signer's lease (token {}) was lost before the replacement's broadcast; nothing"

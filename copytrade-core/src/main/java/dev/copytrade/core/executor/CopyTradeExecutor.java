@@ -13,6 +13,7 @@ import dev.copytrade.core.guardrail.GuardrailContext;
 import dev.copytrade.core.guardrail.RealTradingSwitch;
 import dev.copytrade.core.internal.CapCharges;
 import dev.copytrade.core.internal.GroupCommit;
+import dev.copytrade.core.internal.Leases;
 import dev.copytrade.core.internal.Listeners;
 import dev.copytrade.core.internal.SettlementDebts;
 import dev.copytrade.core.model.CopyOrder;
@@ -543,7 +544,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
             inFlight = submitted.current();
         }
         listeners.onSubmitted(inFlight);
-        if (!stillHeld(lease)) {
+        if (!Leases.stillHeld(lease)) {
             // another process may hold the signer now and use this very nonce: sending would be a second
             // writer on the signer; nothing has left, so the record can truthfully say so
             log.warn("record {}: the signer's lease (token {}) was lost before the send; nothing was sent",
@@ -584,16 +585,6 @@ public final class CopyTradeExecutor implements AutoCloseable {
                 reason);
         return finish(inFlight, Transition.outcomeUnknown(inFlight.id(), inFlight.status(), done,
                 "outcome unknown: " + reason), cause);
-    }
-
-    /** {@link ScopedTxMutex.Lease#isValid()}, failing closed: a lease that cannot tell is not held. */
-    private static boolean stillHeld(ScopedTxMutex.Lease lease) {
-        try {
-            return lease.isValid();
-        } catch (RuntimeException e) {
-            log.warn("lease {}: its validity could not be checked; treated as lost", lease, e);
-            return false;
-        }
     }
 
     private void notSent(PreparedOrder prepared) {
