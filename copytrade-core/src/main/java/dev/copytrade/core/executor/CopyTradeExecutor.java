@@ -159,7 +159,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
         try {
             written = store.prewrite(plan.draft);
         } catch (RuntimeException e) {
-            unchargeAll(List.of(plan), now);
+            giveBackFailedPrewrites(List.of(plan), now);
             return notRecorded(plan, e);
         }
         return afterPrewrite(plan, written);
@@ -194,7 +194,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
             written = store.prewriteAll(drafts);
         } catch (RuntimeException e) {
             // nothing was sent for any follower: give back every reservation and report each one
-            unchargeAll(plans, now);
+            giveBackFailedPrewrites(plans, now);
             log.error("prewrite or cap reservation failed for the {} followers of signal {}; nothing was sent", n,
                     trade.signalId(), e);
             List<CopyResult> failed = new ArrayList<>(n);
@@ -390,31 +390,31 @@ public final class CopyTradeExecutor implements AutoCloseable {
     }
 
     /**
-     * Gives back the reservations this delivery created, for a plan whose record was never written or whose
-     * existing record holds nothing under them (best effort). Never one it found already held: that one
-     * belongs to another delivery of the same order, possibly still running, and releasing it would let
-     * concurrent orders overshoot the cap.
+     * Gives back reservations this delivery created ({@code what} names them in the log), for an order whose
+     * record was never written or whose existing record holds nothing under them (best effort). Never one it
+     * found already held: that one belongs to another delivery of the same order, possibly still running,
+     * and releasing it would let concurrent orders overshoot the cap.
      */
-    private void uncharge(Plan plan, Instant now) {
-        if (caps == null || plan.created.isEmpty()) {
+    private void giveBack(List<String> created, Object what, Instant now) {
+        if (caps == null || created.isEmpty()) {
             return;
         }
         try {
-            caps.releaseIds(plan.created, now);
+            caps.releaseIds(created, now);
         } catch (RuntimeException e) {
-            log.warn("cap release failed for {}; the reservation expires on its own", plan.draft.key(), e);
+            log.warn("cap release failed for {}; the reservations expire on their own", what, e);
         }
     }
 
     /**
-     * {@link #uncharge} for plans whose prewrite failed, in one ledger call (best effort), except a plan whose
+     * {@link #giveBack} for plans whose prewrite failed, in one ledger call (best effort), except a plan whose
      * key has a live record after all: a concurrent delivery of the same order found this delivery's
      * reservation held and wrote its record with it, so the reservation is that record's now. The store is
      * asked once per such plan; once it fails to answer, the rest are released unasked (an unreachable store
      * wrote no other delivery's record either, and a failed fan-out should not wait out one timeout per
      * follower).
      */
-    private void unchargeAll(List<Plan> plans, Instant now) {
+    private void giveBackFailedPrewrites(List<Plan> plans, Instant now) {
         List<String> created = new ArrayList<>();
         boolean storeAnswers = true;
         for (Plan p : plans) {
@@ -433,14 +433,7 @@ public final class CopyTradeExecutor implements AutoCloseable {
             }
             created.addAll(p.created);
         }
-        if (caps == null || created.isEmpty()) {
-            return;
-        }
-        try {
-            caps.releaseIds(created, now);
-        } catch (RuntimeException e) {
-            log.warn("cap release failed for {} reservations of a fan-out; they expire on their own", created.size(), e);
-        }
+        giveBack(created, created.size() + " reservations of failed prewrites", now);
     }
 
     private CopyResult afterPrewrite(Plan plan, PrewriteResult written) {
@@ -448,13 +441,12 @@ public final class CopyTradeExecutor implements AutoCloseable {
         if (!written.inserted()) {
             if (!holdsCaps(r)) {
                 // the existing record holds no reservation: give back what this delivery created
-                uncharge(plan, clock.instant());
+                giveBack(plan.created, plan.draft.key(), clock.instant());
             } else if (isBuy(plan.draft.order()) && !isBuy(r.order()) && plan.created.contains(plan.draft.key().value())) {
                 // the same signal seen again with another side: the existing SELL holds no money under this key, so
                 // the money reservation this BUY created is its own and would hold budget until it expired. Its
                 // trade count stays: the SELL may be running on it (a concurrent delivery found it held).
-                uncharge(new Plan(plan.trade, plan.follower, plan.draft, plan.context,
-                        List.of(plan.draft.key().value())), clock.instant());
+                giveBack(List.of(plan.draft.key().value()), plan.draft.key(), clock.instant());
             }
             log.debug("duplicate signal {} for follower {}: record {} is {}", plan.trade.signalId(),
                     plan.follower.id(), r.id(), r.status());
