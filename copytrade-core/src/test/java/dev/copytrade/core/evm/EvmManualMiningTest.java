@@ -203,12 +203,8 @@ class EvmManualMiningTest {
         Address signer = AnvilNode.addressOf(key);
         Address wallet = EvmRig.recipient(RANDOM);
         try (EvmChainAdapter adapter = adapter(key, Duration.ofMillis(200))) {
-            CopyResult unknown = executor(adapter).execute(Records.trade(), EvmRig.follower(signer, wallet));
-            assertThat(unknown.outcome()).as("outcome" + seeded()).isEqualTo(CopyResult.Outcome.IN_FLIGHT);
-            CopyTradeRecord stuck = store.findById(unknown.record().id()).orElseThrow();
+            CopyTradeRecord stuck = stuckTransfer(adapter, signer, wallet);
             String original = stuck.venueRef();
-            stall(original);
-            assertThat(node.minedCount(signer)).as("stuck").isZero();
 
             StuckTransactionReplacer.Attempt first = replacer(adapter).replace(stuck);
             assertThat(first.outcome()).as(first.detail()).isEqualTo(StuckTransactionReplacer.Outcome.REPLACED);
@@ -219,15 +215,7 @@ class EvmManualMiningTest {
             assertThat(OrderLookup.splitRefs(twice.detail().get(OrderLookup.EARLIER_REFS)))
                     .containsExactly(original, first.replacementHash());
 
-            node.mine();
-            clock.advance(TTL.multipliedBy(2));
-            assertThat(sweeper(adapter).runOnce().executed()).isEqualTo(1);
-
-            CopyTradeRecord settled = store.findById(stuck.id()).orElseThrow();
-            assertThat(settled.status()).isEqualTo(RecordStatus.EXECUTED);
-            assertThat(settled.fill().venueRef()).isEqualTo(second.replacementHash());
-            assertThat(node.minedCount(signer)).isEqualTo(1);
-            assertThat(node.balance(wallet)).isEqualTo(EvmRig.weiOf(stuck.order().notional()));
+            assertSweptExecutedBy(adapter, stuck, second.replacementHash(), signer, wallet);
         }
     }
 
@@ -238,11 +226,8 @@ class EvmManualMiningTest {
         Address signer = AnvilNode.addressOf(key);
         Address wallet = EvmRig.recipient(RANDOM);
         try (EvmChainAdapter adapter = adapter(key, Duration.ofMillis(200))) {
-            CopyResult unknown = executor(adapter).execute(Records.trade(), EvmRig.follower(signer, wallet));
-            assertThat(unknown.outcome()).as("outcome" + seeded()).isEqualTo(CopyResult.Outcome.IN_FLIGHT);
-            CopyTradeRecord stuck = store.findById(unknown.record().id()).orElseThrow();
+            CopyTradeRecord stuck = stuckTransfer(adapter, signer, wallet);
             String original = stuck.venueRef();
-            stall(original);
 
             // the lease dies right after the replacement's hash is recorded, before its broadcast
             RevocableScopedTxMutex revocable = new RevocableScopedTxMutex();
@@ -271,14 +256,7 @@ class EvmManualMiningTest {
             // the next run, with the lease held, replaces it and one of them is mined once
             StuckTransactionReplacer.Attempt replaced = replacer(adapter).replace(store.findById(stuck.id()).orElseThrow());
             assertThat(replaced.outcome()).as(replaced.detail()).isEqualTo(StuckTransactionReplacer.Outcome.REPLACED);
-            node.mine();
-            clock.advance(TTL.multipliedBy(2));
-            assertThat(sweeper(adapter).runOnce().executed()).isEqualTo(1);
-            CopyTradeRecord settled = store.findById(stuck.id()).orElseThrow();
-            assertThat(settled.status()).isEqualTo(RecordStatus.EXECUTED);
-            assertThat(settled.fill().venueRef()).isEqualTo(replaced.replacementHash());
-            assertThat(node.minedCount(signer)).isEqualTo(1);
-            assertThat(node.balance(wallet)).isEqualTo(EvmRig.weiOf(stuck.order().notional()));
+            assertSweptExecutedBy(adapter, stuck, replaced.replacementHash(), signer, wallet);
         }
     }
 
@@ -310,6 +288,30 @@ class EvmManualMiningTest {
                     .isEqualTo(StuckTransactionReplacer.Outcome.NOT_STUCK);
             assertThat(replacer(adapter).runOnce()).isZero();
         }
+    }
+
+    /** A transfer whose receipt wait ran out, kept out of blocks by a raised base fee. */
+    private CopyTradeRecord stuckTransfer(EvmChainAdapter adapter, Address signer, Address wallet)
+            throws java.io.IOException {
+        CopyResult unknown = executor(adapter).execute(Records.trade(), EvmRig.follower(signer, wallet));
+        assertThat(unknown.outcome()).as("outcome" + seeded()).isEqualTo(CopyResult.Outcome.IN_FLIGHT);
+        CopyTradeRecord stuck = store.findById(unknown.record().id()).orElseThrow();
+        stall(stuck.venueRef());
+        assertThat(node.minedCount(signer)).as("stuck").isZero();
+        return stuck;
+    }
+
+    /** A block, the record's lease run out, one sweep: EXECUTED by {@code hash}, mined once, paid once. */
+    private void assertSweptExecutedBy(EvmChainAdapter adapter, CopyTradeRecord stuck, String hash, Address signer,
+            Address wallet) {
+        node.mine();
+        clock.advance(TTL.multipliedBy(2));
+        assertThat(sweeper(adapter).runOnce().executed()).isEqualTo(1);
+        CopyTradeRecord settled = store.findById(stuck.id()).orElseThrow();
+        assertThat(settled.status()).isEqualTo(RecordStatus.EXECUTED);
+        assertThat(settled.fill().venueRef()).isEqualTo(hash);
+        assertThat(node.minedCount(signer)).isEqualTo(1);
+        assertThat(node.balance(wallet)).isEqualTo(EvmRig.weiOf(stuck.order().notional()));
     }
 
     /** The base fee jumps past the transaction's fee cap, and a block is mined without it. */
